@@ -1,0 +1,69 @@
+"""Connectors: one module per backend service on the shared :mod:`connectors.base`.
+
+Registering a service is one line in :class:`Connectors`; its configuration is the
+``[services.NAME]`` section named like the field.
+
+Usage::
+
+    connectors = Connectors.create(settings)      # one pooled client per service
+    user = await connectors.users.get_user("1")
+    await connectors.aclose()
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, fields
+from typing import Self, get_type_hints
+
+import httpx
+
+from connectors.base import RestConnector, canonical_id, encode_segment
+from connectors.orders import NewOrder, OrderItemRecord, OrderRecord, OrdersConnector
+from connectors.products import ProductRecord, ProductsConnector
+from connectors.reviews import ReviewRecord, ReviewsConnector
+from connectors.users import UserRecord, UsersConnector
+from settings import Settings
+
+__all__ = [
+    "Connectors",
+    "NewOrder",
+    "OrderItemRecord",
+    "OrderRecord",
+    "OrdersConnector",
+    "ProductRecord",
+    "ProductsConnector",
+    "RestConnector",
+    "ReviewRecord",
+    "ReviewsConnector",
+    "UserRecord",
+    "UsersConnector",
+    "canonical_id",
+    "encode_segment",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Connectors:
+    """The registry: one field per service, typed by its connector class."""
+
+    users: UsersConnector
+    orders: OrdersConnector
+    products: ProductsConnector
+    reviews: ReviewsConnector
+
+    @classmethod
+    def create(cls, settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> Self:
+        """One connector per field, configured from ``[services.<field>]``."""
+        classes = get_type_hints(cls)
+        built = {
+            field.name: classes[field.name].from_config(settings.connector(field.name), transport)
+            for field in fields(cls)
+        }
+        return cls(**built)
+
+    def all(self) -> list[RestConnector]:
+        return [getattr(self, field.name) for field in fields(self)]
+
+    async def aclose(self) -> None:
+        await asyncio.gather(*(connector.aclose() for connector in self.all()))

@@ -1,0 +1,27 @@
+"""What every resolver and extension may read about the current request.
+
+Built once per request by the HTTP view; resolvers read it, never raw headers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from connectors import Connectors
+from resolvers.loaders import Loaders
+
+__all__ = ["GatewayContext"]
+
+
+@dataclass(slots=True)
+class GatewayContext:
+    request_id: str
+    connectors: Connectors
+    loaders: Loaders
+    #: Upper bound for list arguments (``[graphql] max_page_size``).
+    max_page_size: int
+    #: The HTTP request (a Starlette ``Request``); extensions read client facts from it.
+    request: Any = None
+    #: Headers extensions want on the HTTP response.
+    response_headers: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,46 @@
+"""The GraphQL face of the gateway: one unified schema over every connector.
+
+Usage::
+
+    schema = build_schema(GraphQLSettings())
+    print(schema.as_str())
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.types import ExecutionContext
+
+from schema.extensions import ErrorCodes
+from schema.root import Mutation, Query
+from settings import GraphQLSettings
+
+__all__ = ["GatewaySchema", "build_schema"]
+
+
+class GatewaySchema(strawberry.Schema):
+    """Strawberry's schema, minus its logging of every client error (bad queries,
+    missing ids, backend failures are normal traffic); :class:`ErrorCodes` logs the
+    unexpected ones with the request id."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        return None
+
+
+def build_schema(settings: GraphQLSettings | None = None) -> GatewaySchema:
+    """Assemble the schema with its operation-level extensions (as factories)."""
+    settings = settings or GraphQLSettings()
+    cache_size = settings.document_cache_size
+    extensions: list[Any] = [ErrorCodes]
+    if cache_size:
+        extensions += [
+            lambda: ParserCache(maxsize=cache_size),
+            lambda: ValidationCache(maxsize=cache_size),
+        ]
+    return GatewaySchema(query=Query, mutation=Mutation, extensions=extensions)

@@ -1,0 +1,9 @@
+"""Operation-level schema extensions, one module per cross-cutting concern.
+
+Each is passed to the schema as a class or factory, never as a shared instance:
+an instance would carry one request's state into another.
+"""
+
+from schema.extensions.error_codes import ErrorCodes
+
+__all__ = ["ErrorCodes"]

@@ -1,0 +1,22 @@
+"""GraphQL types of the users domain."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from resolvers import users
+
+if TYPE_CHECKING:
+    from schema.types.orders import Order
+
+
+@strawberry.type(description="A customer of the shop (users service).")
+class User:
+    id: strawberry.ID
+    name: str
+    email: str
+    orders: list[Annotated[Order, strawberry.lazy("schema.types.orders")]] = strawberry.field(
+        resolver=users.orders_of_user, description="The user's orders (orders service, batched)."
+    )

@@ -1,0 +1,29 @@
+"""Typed configuration, read in one place: a TOML file plus ``SWITCHYARD_*`` overrides.
+
+Usage::
+
+    settings = load_settings(Path("switchyard.toml"))   # or load_settings(None) for defaults
+    settings.server.port
+    settings.connector("users").base_url                 # per-service values merged over defaults
+"""
+
+from settings.loader import ConfigError, load_settings
+from settings.model import (
+    ConnectorConfig,
+    ConnectorDefaults,
+    GraphQLSettings,
+    ServerSettings,
+    ServiceSettings,
+    Settings,
+)
+
+__all__ = [
+    "ConfigError",
+    "ConnectorConfig",
+    "ConnectorDefaults",
+    "GraphQLSettings",
+    "ServerSettings",
+    "ServiceSettings",
+    "Settings",
+    "load_settings",
+]

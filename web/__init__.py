@@ -1,0 +1,1 @@
+"""The HTTP room: GraphQL over HTTP, context building, middleware, GraphiQL."""

@@ -1,0 +1,26 @@
+"""Builds the per-request :class:`GatewayContext`: request id, fresh loaders, limits."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from connectors import Connectors
+from resolvers import GatewayContext, build_loaders
+from settings import GraphQLSettings
+
+
+class ContextBuilder:
+    """Called once per request; the connectors are the app's, the loaders the request's."""
+
+    def __init__(self, settings: GraphQLSettings) -> None:
+        self.settings = settings
+
+    def __call__(self, request: Request) -> GatewayContext:
+        connectors: Connectors = request.app.state.connectors
+        return GatewayContext(
+            request_id=getattr(request.state, "request_id", "-"),
+            connectors=connectors,
+            loaders=build_loaders(connectors, batching=self.settings.batching),
+            max_page_size=self.settings.max_page_size,
+            request=request,
+        )

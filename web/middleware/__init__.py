@@ -1,0 +1,6 @@
+"""Plain ASGI middleware, one file each."""
+
+from web.middleware.body_limit import BodyLimitMiddleware
+from web.middleware.request_id import RequestIdMiddleware
+
+__all__ = ["BodyLimitMiddleware", "RequestIdMiddleware"]
