@@ -1,0 +1,1 @@
+"""The gateway's HTTP room: views, pages and static assets served over HTTP."""
