@@ -11,7 +11,7 @@ Usage::
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -27,10 +27,15 @@ from connectors import Connectors
 from schema import build_schema
 from settings import Settings, load_settings
 from web.context import ContextBuilder
+from web.graphiql import graphiql_asset_routes, render_graphiql
 from web.graphql_view import GraphQLView
 from web.middleware import BodyLimitMiddleware, RequestIdMiddleware
 
 __all__ = ["app_from_environment", "create_app", "main"]
+
+#: Where ``make assets`` installs GraphiQL's pinned npm bundles.
+DEFAULT_ASSETS = Path(__file__).resolve().parent / "assets"
+GRAPHIQL_ASSETS = "/graphiql/assets"
 
 
 def create_app(
@@ -46,13 +51,19 @@ def create_app(
         finally:
             await app.state.connectors.aclose()
 
+    routes: list[BaseRoute] = [Route("/healthz", _healthz, methods=["GET"])]
+    render_ide = None
+    if settings.graphql.graphiql:
+        routes += graphiql_asset_routes(
+            settings.graphql.assets_dir or DEFAULT_ASSETS, GRAPHIQL_ASSETS
+        )
+        render_ide = _graphiql_page(settings.graphql.path)
     view = GraphQLView(
-        build_schema(settings.graphql), build_context=ContextBuilder(settings.graphql)
+        build_schema(settings.graphql),
+        build_context=ContextBuilder(settings.graphql),
+        render_ide=render_ide,
     )
-    routes: list[BaseRoute] = [
-        Route(settings.graphql.path, view, methods=None),
-        Route("/healthz", _healthz, methods=["GET"]),
-    ]
+    routes.append(Route(settings.graphql.path, view, methods=None))
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(BodyLimitMiddleware, max_body_bytes=settings.server.max_body_bytes),
@@ -69,6 +80,13 @@ def create_app(
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     return app
+
+
+def _graphiql_page(endpoint: str) -> Callable[[Request], Awaitable[Response]]:
+    async def render(request: Request) -> Response:
+        return render_graphiql(endpoint, GRAPHIQL_ASSETS)
+
+    return render
 
 
 async def _healthz(request: Request) -> Response:

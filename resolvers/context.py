@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from auth import Principal
 from connectors import Connectors
 from resolvers.loaders import Loaders
 
@@ -21,6 +22,10 @@ class GatewayContext:
     loaders: Loaders
     #: Upper bound for list arguments (``[graphql] max_page_size``).
     max_page_size: int
+    #: Who is calling; anonymous (identified by address) unless authenticated.
+    principal: Principal
+    #: The caller's address as the gateway saw it.
+    client_ip: str
     #: The HTTP request (a Starlette ``Request``); extensions read client facts from it.
     request: Any = None
     #: Headers extensions want on the HTTP response.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -27,6 +28,8 @@ class GraphQLSettings(StrictModel):
     path: str = "/graphql"
     #: Serve GraphiQL to browsers on GET ``path``.
     graphiql: bool = True
+    #: Folder holding GraphiQL's installed npm bundles (default: the checkout's ``assets/``).
+    assets_dir: Path | None = None
     #: Upper bound for list arguments such as ``users(limit:)`` and ``products(ids:)``.
     max_page_size: int = Field(default=100, ge=1, le=10_000)
     #: Batch backend calls through dataloaders; off only to measure what batching saves.

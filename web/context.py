@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from auth import anonymous
 from connectors import Connectors
 from resolvers import GatewayContext, build_loaders
 from settings import GraphQLSettings
@@ -17,10 +18,15 @@ class ContextBuilder:
 
     def __call__(self, request: Request) -> GatewayContext:
         connectors: Connectors = request.app.state.connectors
+        client_ip = request.client.host if request.client else "unknown"
+        # Authentication (when configured) puts the principal on request.state first.
+        principal = getattr(request.state, "principal", None) or anonymous(client_ip)
         return GatewayContext(
             request_id=getattr(request.state, "request_id", "-"),
             connectors=connectors,
             loaders=build_loaders(connectors, batching=self.settings.batching),
             max_page_size=self.settings.max_page_size,
+            principal=principal,
+            client_ip=client_ip,
             request=request,
         )
