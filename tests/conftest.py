@@ -1,10 +1,43 @@
-"""Suite-wide pytest wiring: everything under tests/e2e/ is marked ``e2e``."""
+"""Fixtures shared by the whole suite; everything under tests/e2e/ is marked ``e2e``.
+
+``shop`` gives a test the demo shop running in a real subprocess, with every service's
+request counters zeroed: the process is started once per session (``_shop_session``,
+about a second) and ``shop`` resets its counters before each test, so a test may assert
+exact request counts. Data persists across tests, including orders created with POST;
+tests that place orders should use a user no other test counts orders for.
+
+Example::
+
+    def test_user(shop: ShopProcess) -> None:
+        response = httpx.get(f"{shop.urls['users']}/users/1")
+        assert shop.stats("users")["requests"] == 1
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.support.shop import ShopProcess
+
+
+@pytest.fixture(scope="session")
+def _shop_session() -> Iterator[ShopProcess]:
+    shop = ShopProcess().start()
+    try:
+        yield shop
+    finally:
+        shop.stop()
+
+
+@pytest.fixture
+def shop(_shop_session: ShopProcess) -> ShopProcess:
+    """The session's shop process, with all request counters zeroed for this test."""
+    _shop_session.reset()
+    return _shop_session
+
 
 E2E_DIR = Path(__file__).parent / "e2e"
 

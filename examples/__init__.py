@@ -1,0 +1,1 @@
+"""Runnable examples that sit beside Switchyard; they meet the gateway only over HTTP."""

@@ -1,0 +1,1 @@
+"""Helpers shared by Switchyard's tests (importable as ``tests.support``)."""
