@@ -23,13 +23,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from auth import Authenticator
 from connectors import Connectors
 from schema import build_schema
 from settings import Settings, load_settings
 from web.context import ContextBuilder
 from web.graphiql import graphiql_asset_routes, render_graphiql
 from web.graphql_view import GraphQLView
-from web.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from web.middleware import AuthenticationMiddleware, BodyLimitMiddleware, RequestIdMiddleware
 
 __all__ = ["app_from_environment", "create_app", "main"]
 
@@ -66,6 +67,12 @@ def create_app(
     routes.append(Route(settings.graphql.path, view, methods=None))
     middleware = [
         Middleware(RequestIdMiddleware),
+        Middleware(
+            AuthenticationMiddleware,
+            authenticator=Authenticator(settings.auth),
+            public_paths=("/healthz", GRAPHIQL_ASSETS),
+            ide_path=settings.graphql.path if settings.graphql.graphiql else None,
+        ),
         Middleware(BodyLimitMiddleware, max_body_bytes=settings.server.max_body_bytes),
     ]
     if settings.server.cors_origins:
