@@ -7,6 +7,7 @@ Usage::
     settings.connector("users").base_url                 # per-service values merged over defaults
 """
 
+from settings.limits import LimitsSettings, PlanSettings, parse_window
 from settings.loader import ConfigError, load_settings
 from settings.model import (
     ConnectorConfig,
@@ -22,8 +23,11 @@ __all__ = [
     "ConnectorConfig",
     "ConnectorDefaults",
     "GraphQLSettings",
+    "LimitsSettings",
+    "PlanSettings",
     "ServerSettings",
     "ServiceSettings",
     "Settings",
     "load_settings",
+    "parse_window",
 ]
