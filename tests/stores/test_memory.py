@@ -1,0 +1,68 @@
+"""The in-memory counter store: fixed windows, refusal without counting, counters."""
+
+from __future__ import annotations
+
+import asyncio
+
+from stores import CounterStore, build_store
+from stores.memory import MemoryCounterStore
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_exactly_limit_units_pass_and_refusals_are_not_counted() -> None:
+    clock = Clock(1_000_040.0)  # 20 s into a minute window
+    store = MemoryCounterStore(clock)
+    results = [await store.hit("k", 1, 3, 60) for _ in range(5)]
+    assert [r.allowed for r in results] == [True, True, True, False, False]
+    assert [r.remaining for r in results] == [2, 1, 0, 0, 0]
+    assert results[3].retry_after == 40.0
+    assert results[0].reset_at == 1_000_080.0
+    # a big hit is refused but a small one that fits still passes
+    assert (await store.hit("c", 8, 10, 60)).allowed
+    assert not (await store.hit("c", 5, 10, 60)).allowed
+    assert (await store.hit("c", 2, 10, 60)).allowed
+
+
+async def test_window_rolls_over() -> None:
+    clock = Clock(1_000_040.0)
+    store = MemoryCounterStore(clock)
+    assert (await store.hit("k", 2, 2, 60)).allowed
+    assert not (await store.hit("k", 1, 2, 60)).allowed
+    clock.now = 1_000_080.5
+    result = await store.hit("k", 1, 2, 60)
+    assert result.allowed and result.remaining == 1
+
+
+async def test_peek_does_not_count_and_keys_are_independent() -> None:
+    store = MemoryCounterStore()
+    await store.hit("a", 1, 2, 60)
+    assert (await store.peek("a", 2, 60)).remaining == 1
+    assert (await store.peek("a", 2, 60)).remaining == 1
+    assert (await store.hit("b", 2, 2, 60)).allowed
+
+
+async def test_concurrent_hits_are_exact() -> None:
+    store = MemoryCounterStore()
+    results = await asyncio.gather(*(store.hit("k", 1, 50, 60) for _ in range(200)))
+    assert sum(r.allowed for r in results) == 50
+
+
+async def test_incr_counts_until_expiry() -> None:
+    clock = Clock(100.0)
+    store = MemoryCounterStore(clock)
+    assert await store.incr("q", 5, 10) == 5
+    assert await store.incr("q", 5, 10) == 10
+    clock.now = 111.0
+    assert await store.incr("q", 1, 10) == 1
+
+
+def test_build_store_picks_the_backend() -> None:
+    assert isinstance(build_store("memory://"), MemoryCounterStore)
+    assert isinstance(build_store("memory://"), CounterStore)
