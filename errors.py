@@ -15,6 +15,7 @@ help an operator go to the log, tagged with the request id.
     ├── Unauthenticated     UNAUTHENTICATED       missing, bad or expired credentials (401)
     ├── Forbidden           FORBIDDEN             authenticated, but not allowed (403)
     ├── AuthUnavailable     AUTH_UNAVAILABLE      the key source (JWKS) cannot be reached (503)
+    ├── QuotaExceeded       QUOTA_EXCEEDED        the plan's monthly cost points are spent (429)
     └── BackendError        BACKEND_ERROR         a service answered with an error
         ├── BackendTimeout      BACKEND_TIMEOUT       no answer in time
         ├── BackendUnavailable  BACKEND_UNAVAILABLE   could not connect
@@ -43,6 +44,7 @@ __all__ = [
     "MethodNotAllowed",
     "NotAcceptable",
     "PayloadTooLarge",
+    "QuotaExceeded",
     "SwitchyardError",
     "Unauthenticated",
     "UnsupportedMediaType",
@@ -62,6 +64,7 @@ ERROR_CODES: tuple[str, ...] = (
     "UNAUTHENTICATED",
     "FORBIDDEN",
     "AUTH_UNAVAILABLE",
+    "QUOTA_EXCEEDED",
 )
 
 
@@ -177,3 +180,26 @@ class AuthUnavailable(SwitchyardError):
 
     code = "AUTH_UNAVAILABLE"
     status_code = 503
+
+
+class QuotaExceeded(SwitchyardError):
+    """The client's plan has no monthly cost points left for this operation."""
+
+    code = "QUOTA_EXCEEDED"
+    status_code = 429
+
+    def __init__(self, *, quota: int, spent: int, cost: int, reset_at: str) -> None:
+        super().__init__(
+            f"Monthly quota of {quota} cost points exceeded ({spent} spent, this operation "
+            f"costs {cost}); it resets at {reset_at}"
+        )
+        self.quota, self.spent, self.cost, self.reset_at = quota, spent, cost, reset_at
+
+    def extensions(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "quota": self.quota,
+            "spent": self.spent,
+            "cost": self.cost,
+            "resetAt": self.reset_at,
+        }

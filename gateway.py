@@ -25,8 +25,12 @@ from starlette.routing import BaseRoute, Route
 
 from auth import Authenticator
 from connectors import Connectors
+from metering.runtime import MeteringRuntime
 from schema import build_schema
+from schema.extensions.metering import metering_extensions
+from schema.extensions.quota import cost_function
 from settings import Settings, load_settings
+from web.admin import admin_routes
 from web.context import ContextBuilder
 from web.graphiql import graphiql_asset_routes, render_graphiql
 from web.graphql_view import GraphQLView
@@ -44,12 +48,19 @@ def create_app(
 ) -> Starlette:
     """Build the gateway. ``transport`` replaces the network for every connector (tests)."""
 
+    # Usage metering and quotas (store, meter, webhooks): built here, run by the lifespan.
+    metering = MeteringRuntime.create(settings) if settings.metering.enabled else None
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.connectors = Connectors.create(settings, transport)
+        if metering is not None:
+            await metering.start()
         try:
             yield
         finally:
+            if metering is not None:
+                await metering.stop()  # flushes pending usage first (SIGTERM included)
             await app.state.connectors.aclose()
 
     routes: list[BaseRoute] = [Route("/healthz", _healthz, methods=["GET"])]
@@ -59,8 +70,17 @@ def create_app(
             settings.graphql.assets_dir or DEFAULT_ASSETS, GRAPHIQL_ASSETS
         )
         render_ide = _graphiql_page(settings.graphql.path)
+    if metering is not None:
+        routes += admin_routes(metering, settings.limits.plans)
     view = GraphQLView(
-        build_schema(settings.graphql),
+        build_schema(
+            settings.graphql,
+            extensions=metering_extensions(
+                metering.meter, cost_function(settings.limits.cost_weights)
+            )
+            if metering
+            else (),
+        ),
         build_context=ContextBuilder(settings.graphql),
         render_ide=render_ide,
     )
@@ -86,6 +106,7 @@ def create_app(
         )
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
+    app.state.metering = metering
     return app
 
 

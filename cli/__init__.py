@@ -5,6 +5,7 @@ Usage::
     switchyard serve --config switchyard.toml --port 8000 --workers 4
     switchyard demo
     switchyard schema > schema.graphql
+    switchyard usage export --from 2026-12-01 --to 2026-12-31 --format csv
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from cli import demo, schema_command, serve
+    from cli import demo, schema_command, serve, usage
 
     parser = argparse.ArgumentParser(
         prog="switchyard", description="GraphQL gateway over REST services"
@@ -54,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
         ("serve", serve, "run the gateway"),
         ("demo", demo, "run the demo shop services and the gateway together"),
         ("schema", schema_command, "print the GraphQL schema (SDL)"),
+        ("usage", usage, "export usage totals and the amount due (billing)"),
     ):
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument(

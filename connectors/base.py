@@ -27,6 +27,7 @@ from urllib.parse import quote
 import httpx
 import orjson
 
+from connectors.calls import count_call
 from errors import BackendError, BackendRejected, BackendTimeout, BackendUnavailable
 from settings import ConnectorConfig
 
@@ -118,6 +119,7 @@ class RestConnector:
         allow_422: bool = False,
     ) -> httpx.Response:
         headers = {"Content-Type": "application/json"} if content is not None else None
+        count_call(self.service)  # metering: backend calls per request
         try:
             async with self._slots:
                 response = await self.client.request(

@@ -10,6 +10,7 @@ from typing import Any
 
 from auth import Principal
 from connectors import Connectors
+from connectors.calls import CallCounter
 from resolvers.loaders import Loaders
 
 __all__ = ["GatewayContext"]
@@ -30,3 +31,7 @@ class GatewayContext:
     request: Any = None
     #: Headers extensions want on the HTTP response.
     response_headers: dict[str, str] = field(default_factory=dict)
+    #: Backend calls made for this request (metering); connectors add to it.
+    backend_calls: CallCounter = field(default_factory=CallCounter)
+    #: Static cost of the operation once computed (quota, metering), else None.
+    cost: int | None = None

@@ -8,6 +8,7 @@ Usage::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import strawberry
@@ -33,14 +34,17 @@ class GatewaySchema(strawberry.Schema):
         return None
 
 
-def build_schema(settings: GraphQLSettings | None = None) -> GatewaySchema:
-    """Assemble the schema with its operation-level extensions (as factories)."""
+def build_schema(
+    settings: GraphQLSettings | None = None, *, extensions: Sequence[Any] = ()
+) -> GatewaySchema:
+    """Assemble the schema with its operation-level extensions (as factories);
+    ``extensions`` adds more (classes or factories, run after the built-in ones)."""
     settings = settings or GraphQLSettings()
     cache_size = settings.document_cache_size
-    extensions: list[Any] = [ErrorCodes]
+    built_in: list[Any] = [ErrorCodes]
     if cache_size:
-        extensions += [
+        built_in += [
             lambda: ParserCache(maxsize=cache_size),
             lambda: ValidationCache(maxsize=cache_size),
         ]
-    return GatewaySchema(query=Query, mutation=Mutation, extensions=extensions)
+    return GatewaySchema(query=Query, mutation=Mutation, extensions=[*built_in, *extensions])

@@ -10,6 +10,7 @@ Usage::
 from settings.auth import ApiKeyEntry, AuthSettings, JwtSettings, ServiceCredentials
 from settings.limits import LimitsSettings, PlanSettings, parse_window
 from settings.loader import ConfigError, load_settings
+from settings.metering import MeteringSettings, WebhookSettings
 from settings.model import (
     ConnectorConfig,
     ConnectorDefaults,
@@ -28,11 +29,13 @@ __all__ = [
     "GraphQLSettings",
     "JwtSettings",
     "LimitsSettings",
+    "MeteringSettings",
     "PlanSettings",
     "ServerSettings",
     "ServiceCredentials",
     "ServiceSettings",
     "Settings",
+    "WebhookSettings",
     "load_settings",
     "parse_window",
 ]

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from settings.auth import AuthSettings, ServiceCredentials
 from settings.limits import LimitsSettings
+from settings.metering import MeteringSettings
 
 
 class StrictModel(BaseModel):
@@ -95,6 +96,7 @@ class Settings(StrictModel):
     services: dict[str, ServiceSettings] = Field(default_factory=lambda: dict(DEMO_SERVICES))
     auth: AuthSettings = AuthSettings()
     limits: LimitsSettings = LimitsSettings()
+    metering: MeteringSettings = MeteringSettings()
 
     def connector(self, service: str) -> ConnectorConfig:
         """The merged configuration of one service; a missing service is a config error."""

@@ -6,6 +6,7 @@ from starlette.requests import Request
 
 from auth import anonymous
 from connectors import Connectors
+from connectors.calls import CallCounter, bind_call_counter
 from resolvers import GatewayContext, build_loaders
 from settings import GraphQLSettings
 
@@ -21,6 +22,8 @@ class ContextBuilder:
         client_ip = request.client.host if request.client else "unknown"
         # Authentication (when configured) puts the principal on request.state first.
         principal = getattr(request.state, "principal", None) or anonymous(client_ip)
+        calls = CallCounter()
+        bind_call_counter(calls)
         return GatewayContext(
             request_id=getattr(request.state, "request_id", "-"),
             connectors=connectors,
@@ -29,4 +32,5 @@ class ContextBuilder:
             principal=principal,
             client_ip=client_ip,
             request=request,
+            backend_calls=calls,
         )

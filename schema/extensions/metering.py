@@ -1,0 +1,89 @@
+"""Meter every operation once it has an answer: one record, no I/O on the request path.
+
+After the operation (``on_operation`` exit, after :class:`ErrorCodes` gave every error
+its code) this counts the successful field resolutions by walking the operation along
+its result (:func:`metering.resolved_fields`, no per-field wrapper), the errors by
+code, the backend calls the connectors counted on the context, the static cost and the
+latency, and hands them to :meth:`metering.Meter.record`, which only adds to an
+in-memory bucket. A background task writes the buckets to the store.
+
+Usage::
+
+    extensions=[ErrorCodes, lambda: Metering(meter=meter, cost_of=operation_cost)]
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+
+from strawberry.extensions import SchemaExtension
+
+from metering import Meter, error_codes, resolved_fields
+from schema.extensions.quota import CostFunction, QuotaGuard, operation_cost_of
+
+__all__ = ["Metering", "metering_extensions"]
+
+logger = logging.getLogger("switchyard.metering")
+
+ANONYMOUS_OPERATION = "(anonymous)"
+INVALID_OPERATION = "(invalid)"
+
+
+class Metering(SchemaExtension):
+    def __init__(self, *, meter: Meter, cost_of: CostFunction) -> None:
+        self.meter = meter
+        self.cost_of = cost_of
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        try:
+            self._record((time.perf_counter() - started) * 1000)
+        except Exception:  # metering must never break an answer
+            logger.exception("could not meter an operation")
+
+    def _record(self, latency_ms: float) -> None:
+        ctx = self.execution_context
+        context = ctx.context
+        principal = getattr(context, "principal", None)
+        if principal is None:
+            return
+        result = ctx.result
+        data = getattr(result, "data", None)
+        errors = list(getattr(result, "errors", None) or ctx.pre_execution_errors or ())
+        executed = data is not None or any(error.path for error in errors)
+        document = ctx.graphql_document
+        if document is None:
+            operation = INVALID_OPERATION
+        else:
+            operation = ctx.operation_name or _single_operation_name(document)
+        calls = getattr(context, "backend_calls", None)
+        self.meter.record(
+            client=principal.client_id,
+            plan=principal.plan,
+            operation=operation,
+            cost=operation_cost_of(self, self.cost_of) if executed else 0,
+            fields=resolved_fields(ctx.schema._schema, document, ctx.operation_name, data, errors),
+            errors=error_codes(errors),
+            backend_calls=calls.total if calls is not None else 0,
+            latency_ms=latency_ms,
+        )
+
+
+def _single_operation_name(document: object) -> str:
+    definitions = getattr(document, "definitions", ())
+    for definition in definitions:
+        name = getattr(definition, "name", None)
+        if getattr(definition, "operation", None) is not None:
+            return name.value if name is not None else ANONYMOUS_OPERATION
+    return ANONYMOUS_OPERATION
+
+
+def metering_extensions(meter: Meter, cost_of: CostFunction) -> list[object]:
+    """The factories to add to the schema: the quota guard, then the meter."""
+    return [
+        lambda: QuotaGuard(meter=meter, cost_of=cost_of),
+        lambda: Metering(meter=meter, cost_of=cost_of),
+    ]

@@ -1,0 +1,212 @@
+"""Metering, quotas, usage export and /admin/usage end to end: real gateway processes
+(or uvicorn in a thread), the real shop, real SQLite files and a real redis-server."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+from gateway import create_app
+from settings import load_settings
+from tests.support.gateway_process import (
+    GatewayProcess,
+    api_key_entry,
+    export_usage,
+    write_config,
+)
+from tests.support.shop import ShopProcess
+from tests.support.uvicorn_thread import serve
+
+GET_USER = {"query": "query GetUser { user(id: 1) { id name } }", "operationName": "GetUser"}
+PLANS = {
+    "metered": {"monthly_quota_points": 1000, "price_per_1000_points": 2.5},
+    "tiny": {"monthly_quota_points": 3, "price_per_1000_points": 1.0},
+}
+
+
+def _today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def _export_json(config: Path, *extra: str) -> dict[str, object]:
+    done = export_usage(config, "--from", _today(), "--to", _today(), "--format", "json", *extra)
+    assert done.returncode == 0, done.stderr
+    report: dict[str, object] = json.loads(done.stdout)
+    return report
+
+
+def _line(report: dict[str, object], client: str) -> dict[str, object]:
+    lines = [line for line in report["clients"] if line["client"] == client]  # type: ignore[attr-defined]
+    assert len(lines) == 1, report
+    line: dict[str, object] = lines[0]
+    return line
+
+
+def test_export_counts_requests_fields_and_amount_due(shop: ShopProcess, tmp_path: Path) -> None:
+    key, table = api_key_entry("acme", plan="metered")
+    config = write_config(
+        tmp_path / "switchyard.toml",
+        services=shop.urls,
+        key_tables=[table],
+        plans=PLANS,
+        usage_db=tmp_path / "usage.db",
+    )
+    with serve(create_app(load_settings(config, environ={}))) as url:
+        for _ in range(7):
+            response = httpx.post(f"{url}/graphql", json=GET_USER, headers={"X-API-Key": key})
+            assert response.json()["data"]["user"]["id"] == "1"
+        missing = httpx.post(
+            f"{url}/graphql",
+            json={"query": "{ user(id: 1) { id } nope: order(id: 999999) { id } }"},
+            headers={"X-API-Key": key},
+        )
+        assert missing.status_code == 200
+    # The server stopped (lifespan shutdown flushed); the CLI reads the SQLite file.
+    line = _line(_export_json(config, "--client", "acme"), "acme")
+    assert line["requests"] == 8
+    assert line["fields"] == {"Query.order": 1, "Query.user": 8, "User.id": 8, "User.name": 7}
+    assert line["operations"]["GetUser"] == {"requests": 7, "cost_points": 7}  # type: ignore[index]
+    assert line["cost_points"] == 7 + 2
+    assert line["backend_calls"] == 7 + 2
+    assert line["amount_due"] == "0.02"  # 9 points at 2.50 per 1,000
+    csv_out = export_usage(config, "--from", _today(), "--to", _today(), "--format", "csv")
+    assert csv_out.returncode == 0, csv_out.stderr
+    header, row = csv_out.stdout.strip().splitlines()
+    assert header.startswith("client,plan,requests,cost_points,fields_resolved")
+    assert row.startswith("acme,metered,8,9,24,0,9,")
+
+
+def test_admin_usage_needs_admin_and_matches_export(shop: ShopProcess, tmp_path: Path) -> None:
+    admin_key, admin = api_key_entry("ops", plan="metered", roles=("admin",))
+    user_key, user = api_key_entry("acme", plan="metered", roles=("reader",))
+    config = write_config(
+        tmp_path / "switchyard.toml",
+        services=shop.urls,
+        key_tables=[admin, user],
+        plans=PLANS,
+        usage_db=tmp_path / "usage.db",
+    )
+    app = create_app(load_settings(config, environ={}))
+    params = {"from": _today(), "to": _today(), "client": "acme"}
+    with serve(app) as url:
+        for _ in range(3):
+            httpx.post(f"{url}/graphql", json=GET_USER, headers={"X-API-Key": user_key})
+        anonymous = httpx.get(f"{url}/admin/usage", params=params)
+        assert anonymous.status_code == 401
+        assert anonymous.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        reader = httpx.get(f"{url}/admin/usage", params=params, headers={"X-API-Key": user_key})
+        assert reader.status_code == 403
+        assert reader.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        deliveries = httpx.get(f"{url}/admin/webhooks/deliveries", headers={"X-API-Key": user_key})
+        assert deliveries.status_code == 403
+        bad = httpx.get(
+            f"{url}/admin/usage", params={"from": "2026-13-01"}, headers={"X-API-Key": admin_key}
+        )
+        assert bad.status_code == 400
+        assert bad.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+        # Flushes run every 0.1 s; wait (bounded) until the three requests are stored.
+        for _ in range(100):
+            admin_view = httpx.get(
+                f"{url}/admin/usage", params=params, headers={"X-API-Key": admin_key}
+            )
+            assert admin_view.status_code == 200
+            if admin_view.json()["totals"]["requests"] == 3:
+                break
+            time.sleep(0.05)
+        assert admin_view.json()["totals"]["requests"] == 3
+    assert admin_view.json() == _export_json(config, "--client", "acme")
+
+
+def test_quota_exceeded_before_execution_without_backend_call(
+    shop: ShopProcess, tmp_path: Path
+) -> None:
+    key, table = api_key_entry("small", plan="tiny")
+    config = write_config(
+        tmp_path / "switchyard.toml",
+        services=shop.urls,
+        key_tables=[table],
+        plans=PLANS,
+        usage_db=tmp_path / "usage.db",
+    )
+    with serve(create_app(load_settings(config, environ={}))) as url:
+        for _ in range(3):  # quota 3 points, 1 point each
+            ok = httpx.post(f"{url}/graphql", json=GET_USER, headers={"X-API-Key": key})
+            assert ok.json()["data"]["user"]["name"], ok.text
+        calls_before = shop.total_requests()
+        refused = httpx.post(f"{url}/graphql", json=GET_USER, headers={"X-API-Key": key})
+        assert refused.status_code == 429
+        error = refused.json()["errors"][0]
+        assert error["extensions"]["code"] == "QUOTA_EXCEEDED"
+        assert error["extensions"]["quota"] == 3
+        assert int(refused.headers["Retry-After"]) > 0
+        assert shop.total_requests() == calls_before  # nothing reached a backend
+    line = _line(_export_json(config), "small")
+    assert line["requests"] == 4
+    assert line["cost_points"] == 3  # the refused operation is not charged
+    assert line["errors_by_code"] == {"QUOTA_EXCEEDED": 1}
+
+
+def test_sigterm_flushes_pending_and_restart_keeps_usage(shop: ShopProcess, tmp_path: Path) -> None:
+    key, table = api_key_entry("acme", plan="metered")
+    config = write_config(
+        tmp_path / "switchyard.toml",
+        services=shop.urls,
+        key_tables=[table],
+        plans=PLANS,
+        usage_db=tmp_path / "usage.db",
+        flush_interval=3600,  # nothing flushes on its own: only shutdown can write it
+    )
+    for round_, count in enumerate((4, 3), start=1):
+        gateway = GatewayProcess(config).start()
+        try:
+            for _ in range(count):
+                response = httpx.post(
+                    f"{gateway.url}/graphql", json=GET_USER, headers={"X-API-Key": key}
+                )
+                assert response.status_code == 200, response.text
+            assert gateway.terminate() in (0, -signal.SIGTERM)
+        finally:
+            gateway.kill()
+        assert "Application shutdown complete" in gateway.log_path.read_text()
+        expected = 4 if round_ == 1 else 7
+        line = _line(_export_json(config), "acme")
+        assert line["requests"] == expected, gateway.log_path.read_text()[-2000:]
+        assert line["fields"]["User.name"] == expected  # type: ignore[index]
+
+
+def test_two_processes_sharing_redis_count_every_request(
+    shop: ShopProcess, tmp_path: Path, redis_url: str
+) -> None:
+    key, table = api_key_entry("acme", plan="metered")
+    config = write_config(
+        tmp_path / "switchyard.toml",
+        services=shop.urls,
+        key_tables=[table],
+        plans=PLANS,
+        usage_db=tmp_path / "unused.db",
+        store=redis_url,
+    )
+    first, second = GatewayProcess(config), GatewayProcess(config)
+    try:
+        first.start()
+        second.start()
+        with httpx.Client(headers={"X-API-Key": key}, timeout=10) as client:
+            for n in range(30):
+                target = first if n % 3 else second
+                response = client.post(f"{target.url}/graphql", json=GET_USER)
+                assert response.status_code == 200, response.text
+        assert first.terminate() in (0, -signal.SIGTERM)
+        assert second.terminate() in (0, -signal.SIGTERM)
+    finally:
+        first.kill()
+        second.kill()
+    assert not (tmp_path / "unused.db").exists()  # usage went to Redis, not SQLite
+    line = _line(_export_json(config), "acme")
+    assert line["requests"] == 30
+    assert line["fields"]["Query.user"] == 30  # type: ignore[index]
+    assert line["backend_calls"] == 30
