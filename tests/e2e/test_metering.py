@@ -23,7 +23,7 @@ from tests.support.shop import ShopProcess
 from tests.support.uvicorn_thread import serve
 
 GET_USER = {"query": "query GetUser { user(id: 1) { id name } }", "operationName": "GetUser"}
-PLANS = {
+PLANS: dict[str, dict[str, object]] = {
     "metered": {"monthly_quota_points": 1000, "price_per_1000_points": 2.5},
     "tiny": {"monthly_quota_points": 3, "price_per_1000_points": 1.0},
 }
