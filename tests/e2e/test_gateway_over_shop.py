@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import httpx
 import pytest
@@ -18,7 +19,7 @@ BENCH_QUERY = (
 )
 
 
-def rest(shop: ShopProcess, service: str, path: str, **params: object) -> object:
+def rest(shop: ShopProcess, service: str, path: str, **params: str | int) -> Any:
     response = httpx.get(f"{shop.urls[service]}{path}", params=params, timeout=10)
     response.raise_for_status()
     return response.json()
@@ -192,10 +193,10 @@ def test_create_order_round_trip(gateway: GatewayProcess, shop: ShopProcess) -> 
         json={"query": mutation, "variables": {"input": {"userId": "1000", "items": items}}},
     )
     order = response.json()["data"]["createOrder"]
-    prices = {p["id"]: p["price"] for p in rest(shop, "products", "/products", ids="5,9")}  # type: ignore[union-attr]
+    prices = {p["id"]: p["price"] for p in rest(shop, "products", "/products", ids="5,9")}
     assert order["user"] == {"id": "1000"}
     assert order["total"] == pytest.approx(2 * prices[5] + prices[9])
-    assert rest(shop, "orders", f"/orders/{order['id']}")["user_id"] == 1000  # type: ignore[index]
+    assert rest(shop, "orders", f"/orders/{order['id']}")["user_id"] == 1000
 
 
 def test_create_order_refused_by_the_service_is_a_clear_client_error(
