@@ -214,5 +214,6 @@ class GraphQLView(GraphQL[GatewayContext, None]):
         ):
             body.pop("data", None)
             if request.state.media_type == GRAPHQL_RESPONSE_JSON:
-                request.state.graphql_status = 400
+                # Keep a status an extension chose (429 for QUOTA_EXCEEDED).
+                request.state.graphql_status = getattr(request.state, "graphql_status", None) or 400
         return body

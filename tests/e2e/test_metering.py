@@ -144,11 +144,18 @@ def test_quota_exceeded_before_execution_without_backend_call(
         assert error["extensions"]["code"] == "QUOTA_EXCEEDED"
         assert error["extensions"]["quota"] == 3
         assert int(refused.headers["Retry-After"]) > 0
+        strict = httpx.post(
+            f"{url}/graphql",
+            json=GET_USER,
+            headers={"X-API-Key": key, "Accept": "application/graphql-response+json"},
+        )
+        assert strict.status_code == 429
+        assert strict.json()["errors"][0]["extensions"]["code"] == "QUOTA_EXCEEDED"
         assert shop.total_requests() == calls_before  # nothing reached a backend
     line = _line(_export_json(config), "small")
-    assert line["requests"] == 4
-    assert line["cost_points"] == 3  # the refused operation is not charged
-    assert line["errors_by_code"] == {"QUOTA_EXCEEDED": 1}
+    assert line["requests"] == 5
+    assert line["cost_points"] == 3  # refused operations are not charged
+    assert line["errors_by_code"] == {"QUOTA_EXCEEDED": 2}
 
 
 def test_sigterm_flushes_pending_and_restart_keeps_usage(shop: ShopProcess, tmp_path: Path) -> None:
