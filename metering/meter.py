@@ -77,6 +77,7 @@ class Meter:
         self.stats = MeterStats()
         self._pending: dict[BucketKey, Counters] = {}
         self._pending_cost: Counter[str] = Counter()  # this month, not flushed yet
+        self._flushing_cost: Counter[str] = Counter()  # being written right now
         self._month = month_of(datetime.now(UTC))
         self._spend: dict[str, int] = {}
         self._announced: set[str] = set()  # markers this process already handled
@@ -94,7 +95,7 @@ class Meter:
     def spend(self, client: str) -> int:
         """Cost points spent this month: the store's (cached) plus this process's unflushed."""
         self._roll_month()
-        return self._spend.get(client, 0) + self._pending_cost[client]
+        return self._spend.get(client, 0) + self._flushing_cost[client] + self._pending_cost[client]
 
     def record(
         self,
@@ -145,6 +146,9 @@ class Meter:
                 self._claims.append((marker, event))
 
     def _check_rate_limited(self, client: str, hour: str, count: int) -> None:
+        if len(self._rate_limited) > 10_000:  # keep only the current hour's counts
+            for stale in [k for k in self._rate_limited if k[1] != hour]:
+                del self._rate_limited[stale]
         self._rate_limited[(client, hour)] += count
         marker = f"rate_limited:{client}:{hour}"
         if (
@@ -167,6 +171,7 @@ class Meter:
             self._spend.clear()
             self._pending_cost.clear()
             self._rate_limited.clear()
+            self._announced.clear()
 
     # -- the background side ---------------------------------------------------------
 
@@ -188,7 +193,9 @@ class Meter:
         """Write pending buckets in one batch; on failure keep them for the next flush."""
         async with self._lock:
             batch, self._pending = self._pending, {}
-            flushed_cost, self._pending_cost = self._pending_cost, Counter()
+            # Cost being written stays visible to spend() until the cache includes it.
+            self._flushing_cost, self._pending_cost = self._pending_cost, Counter()
+            flushed_cost = self._flushing_cost
             claims, self._claims = self._claims, []
             timeout = self.settings.store_timeout_seconds
             try:
@@ -199,12 +206,14 @@ class Meter:
                 for key, counters in batch.items():
                     self._pending.setdefault(key, Counters()).add(counters)
                 self._pending_cost.update(flushed_cost)
+                self._flushing_cost = Counter()
                 self._claims = claims + self._claims
                 return
             self.stats.flushed_buckets += len(batch)
             # Until the next refresh, our own flushed cost counts in the cached spend.
             for client, cost in flushed_cost.items():
                 self._spend[client] = self._spend.get(client, 0) + cost
+            self._flushing_cost = Counter()
             for marker, event in claims:
                 try:
                     won = await asyncio.wait_for(self.store.claim(marker), timeout)

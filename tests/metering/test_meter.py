@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from pathlib import Path
 
@@ -68,4 +69,31 @@ async def test_threshold_and_rate_limited_events_are_sent_once(tmp_path: Path) -
     assert kinds.count((EventType.QUOTA_THRESHOLD, 0.8)) == 1
     assert kinds.count((EventType.QUOTA_THRESHOLD, 1.0)) == 1
     assert kinds.count((EventType.CLIENT_RATE_LIMITED, None)) == 1
+    await store.aclose()
+
+
+class SlowStore(SqliteUsageStore):
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.entered = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def write(self, batch: dict[BucketKey, Counters]) -> None:
+        self.entered.set()
+        await self.release.wait()
+        await super().write(batch)
+
+
+async def test_spend_counts_usage_while_it_is_being_written(tmp_path: Path) -> None:
+    store = SlowStore(tmp_path / "usage.db")
+    meter = Meter(store, MeteringSettings(), PLANS)
+    _record(meter, cost=4)
+    flushing = asyncio.create_task(meter.flush())
+    await store.entered.wait()
+    assert meter.spend("acme") == 4  # neither pending nor cached: in flight
+    _record(meter, cost=1)
+    assert meter.spend("acme") == 5
+    store.release.set()
+    await flushing
+    assert meter.spend("acme") == 5
     await store.aclose()
