@@ -26,6 +26,7 @@ from starlette.routing import BaseRoute, Route
 from connectors import Connectors
 from schema import build_schema
 from settings import Settings, load_settings
+from stores import build_store
 from web.context import ContextBuilder
 from web.graphiql import graphiql_asset_routes, render_graphiql
 from web.graphql_view import GraphQLView
@@ -43,6 +44,15 @@ def create_app(
 ) -> Starlette:
     """Build the gateway. ``transport`` replaces the network for every connector (tests)."""
 
+    limits = settings.limits
+    # Built here (a Redis client connects lazily), closed at shutdown.
+    counter_store = build_store(
+        limits.store,
+        timeout_seconds=limits.store_timeout_seconds,
+        fail_open=limits.fail_open,
+        retry_seconds=limits.store_retry_seconds,
+    )
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.connectors = Connectors.create(settings, transport)
@@ -50,6 +60,7 @@ def create_app(
             yield
         finally:
             await app.state.connectors.aclose()
+            await counter_store.aclose()
 
     routes: list[BaseRoute] = [Route("/healthz", _healthz, methods=["GET"])]
     render_ide = None
@@ -59,7 +70,7 @@ def create_app(
         )
         render_ide = _graphiql_page(settings.graphql.path)
     view = GraphQLView(
-        build_schema(settings.graphql),
+        build_schema(settings.graphql, limits=limits, store=counter_store),
         build_context=ContextBuilder(settings.graphql),
         render_ide=render_ide,
     )
@@ -75,10 +86,17 @@ def create_app(
                 allow_origins=list(settings.server.cors_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"],
+                expose_headers=[
+                    "RateLimit-Limit",
+                    "RateLimit-Remaining",
+                    "RateLimit-Reset",
+                    "Retry-After",
+                ],
             )
         )
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
+    app.state.counter_store = counter_store
     return app
 
 
