@@ -30,6 +30,7 @@ from schema import build_schema
 from schema.extensions.metering import metering_extensions
 from schema.extensions.quota import cost_function
 from settings import Settings, load_settings
+from stores import build_store
 from web.admin import admin_routes
 from web.context import ContextBuilder
 from web.graphiql import graphiql_asset_routes, render_graphiql
@@ -50,6 +51,14 @@ def create_app(
 
     # Usage metering and quotas (store, meter, webhooks): built here, run by the lifespan.
     metering = MeteringRuntime.create(settings) if settings.metering.enabled else None
+    limits = settings.limits
+    # Built here (a Redis client connects lazily), closed at shutdown.
+    counter_store = build_store(
+        limits.store,
+        timeout_seconds=limits.store_timeout_seconds,
+        fail_open=limits.fail_open,
+        retry_seconds=limits.store_retry_seconds,
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -62,6 +71,7 @@ def create_app(
             if metering is not None:
                 await metering.stop()  # flushes pending usage first (SIGTERM included)
             await app.state.connectors.aclose()
+            await counter_store.aclose()
 
     routes: list[BaseRoute] = [Route("/healthz", _healthz, methods=["GET"])]
     render_ide = None
@@ -75,9 +85,9 @@ def create_app(
     view = GraphQLView(
         build_schema(
             settings.graphql,
-            extensions=metering_extensions(
-                metering.meter, cost_function(settings.limits.cost_weights)
-            )
+            limits=limits,
+            store=counter_store,
+            extensions=metering_extensions(metering.meter, cost_function(limits.cost_weights))
             if metering
             else (),
         ),
@@ -102,11 +112,18 @@ def create_app(
                 allow_origins=list(settings.server.cors_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"],
+                expose_headers=[
+                    "RateLimit-Limit",
+                    "RateLimit-Remaining",
+                    "RateLimit-Reset",
+                    "Retry-After",
+                ],
             )
         )
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     app.state.metering = metering
+    app.state.counter_store = counter_store
     return app
 
 

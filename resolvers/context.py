@@ -35,3 +35,8 @@ class GatewayContext:
     backend_calls: CallCounter = field(default_factory=CallCounter)
     #: Static cost of the operation once computed (quota, metering), else None.
     cost: int | None = None
+    #: HTTP status an extension wants for the response (e.g. 429); None = the view decides.
+    response_status: int | None = None
+    #: Rate-limited fields of this operation: response path (no list indices) -> error.
+    #: Guarded resolvers raise the error instead of calling the backend.
+    limited_fields: dict[tuple[str, ...], Exception] = field(default_factory=dict)

@@ -16,9 +16,12 @@ from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
-from schema.extensions import ErrorCodes
+from schema.extensions import ErrorCodes, RateLimits
+from schema.rate_limits import RateLimiter
 from schema.root import Mutation, Query
-from settings import GraphQLSettings
+from settings import GraphQLSettings, LimitsSettings
+from stores import CounterStore
+from stores.memory import MemoryCounterStore
 
 __all__ = ["GatewaySchema", "build_schema"]
 
@@ -35,10 +38,17 @@ class GatewaySchema(strawberry.Schema):
 
 
 def build_schema(
-    settings: GraphQLSettings | None = None, *, extensions: Sequence[Any] = ()
+    settings: GraphQLSettings | None = None,
+    *,
+    limits: LimitsSettings | None = None,
+    store: CounterStore | None = None,
+    extensions: Sequence[Any] = (),
 ) -> GatewaySchema:
-    """Assemble the schema with its operation-level extensions (as factories);
-    ``extensions`` adds more (classes or factories, run after the built-in ones)."""
+    """Assemble the schema with its operation-level extensions (as factories).
+
+    ``limits`` and ``store`` drive rate limiting and cost budgets (defaults: the demo
+    plans on a fresh in-memory store); ``extensions`` adds more (classes or factories,
+    such as quotas and metering), run after the built-in ones."""
     settings = settings or GraphQLSettings()
     cache_size = settings.document_cache_size
     built_in: list[Any] = [ErrorCodes]
@@ -47,4 +57,9 @@ def build_schema(
             lambda: ParserCache(maxsize=cache_size),
             lambda: ValidationCache(maxsize=cache_size),
         ]
-    return GatewaySchema(query=Query, mutation=Mutation, extensions=[*built_in, *extensions])
+    schema = GatewaySchema(query=Query, mutation=Mutation, extensions=[*built_in, *extensions])
+    # The limiter needs the built schema (its directives) and wraps the limited fields'
+    # resolvers in it, so it is attached after construction; extensions are read per request.
+    limiter = RateLimiter(schema._schema, limits or LimitsSettings(), store or MemoryCounterStore())
+    schema.extensions = (*schema.extensions, RateLimits.factory(limiter))
+    return schema

@@ -23,7 +23,7 @@ Usage::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +50,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-__all__ = ["CostModel", "FieldCost", "operation_cost"]
+__all__ = ["Analysis", "CostModel", "FieldCost", "operation_cost"]
 
 #: Arguments that say how many items a list field returns.
 SIZE_ARGUMENTS = ("limit", "first", "last")
@@ -65,6 +65,16 @@ class FieldCost:
     weight: int
     is_list: bool
     assumed_size: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """One walk over an operation: its cost, its root response keys, and every occurrence
+    of a watched field as (response path without list indices, "Type.field")."""
+
+    cost: int
+    root_keys: list[str]
+    found: list[tuple[tuple[str, ...], str]]
 
 
 class CostModel:
@@ -93,19 +103,30 @@ class CostModel:
         variables: Mapping[str, Any] | None = None,
     ) -> int:
         """The cost of one operation of ``document``; 0 when it names no known operation."""
+        return self.analyze(document, operation_name, variables).cost
+
+    def analyze(
+        self,
+        document: DocumentNode,
+        operation_name: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+        watch: Collection[str] = (),
+    ) -> Analysis:
+        """The cost, plus where the ``watch``-ed fields ("Type.field") occur, in one walk."""
         operation, fragments = _split(document, operation_name)
         if operation is None:
-            return 0
+            return Analysis(0, [], [])
         root = self.schema.get_root_type(operation.operation)
         if root is None:
-            return 0
+            return Analysis(0, [], [])
         values = dict(variables or {})
         for definition in operation.variable_definitions or ():
             name = definition.variable.name.value
             if name not in values and definition.default_value is not None:
                 values[name] = value_from_ast_untyped(definition.default_value)
-        walk = _Walk(self, fragments, values)
-        return walk.cost(root, [operation.selection_set])
+        walk = _Walk(self, fragments, values, watch)
+        cost = walk.cost(root, [operation.selection_set], ())
+        return Analysis(cost, walk.root_keys, walk.found)
 
     def field(self, owner: GraphQLNamedType, name: str, definition: GraphQLField) -> FieldCost:
         """The weight and list facts of ``owner.name`` (cached)."""
@@ -147,24 +168,38 @@ class _Walk:
         model: CostModel,
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, Any],
+        watch: Collection[str] = (),
     ) -> None:
         self.model = model
         self.fragments = fragments
         self.variables: dict[str, Any] = dict(variables)
+        self.watch = watch
+        self.root_keys: list[str] = []
+        self.found: list[tuple[tuple[str, ...], str]] = []
 
-    def cost(self, parent: GraphQLNamedType, selection_sets: Iterable[SelectionSetNode]) -> int:
+    def cost(
+        self,
+        parent: GraphQLNamedType,
+        selection_sets: Iterable[SelectionSetNode],
+        path: tuple[str, ...],
+    ) -> int:
         grouped: dict[str, tuple[GraphQLNamedType, list[FieldNode]]] = {}
         for selection_set in selection_sets:
             self._collect(parent, selection_set, grouped, set())
+        if not path:
+            self.root_keys = list(grouped)
         total = 0
-        for owner, nodes in grouped.values():
+        for key, (owner, nodes) in grouped.items():
             name = nodes[0].name.value
             definition = getattr(owner, "fields", {}).get(name)
             if definition is None:  # __typename and introspection are free
                 continue
+            if self.watch and f"{owner.name}.{name}" in self.watch:
+                self.found.append(((*path, key), f"{owner.name}.{name}"))
             facts = self.model.field(owner, name, definition)
             children = [node.selection_set for node in nodes if node.selection_set]
-            inner = self.cost(get_named_type(definition.type), children) if children else 0
+            named = get_named_type(definition.type)
+            inner = self.cost(named, children, (*path, key)) if children else 0
             size = self._list_size(facts, definition, nodes[0]) if facts.is_list else 1
             total += size * (facts.weight + inner)
         return total

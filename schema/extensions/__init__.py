@@ -5,5 +5,6 @@ an instance would carry one request's state into another.
 """
 
 from schema.extensions.error_codes import ErrorCodes
+from schema.extensions.rate_limit import RateLimits
 
-__all__ = ["ErrorCodes"]
+__all__ = ["ErrorCodes", "RateLimits"]

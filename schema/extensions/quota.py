@@ -92,6 +92,5 @@ class QuotaGuard(SchemaExtension):
         headers = getattr(context, "response_headers", None)
         if headers is not None:
             headers["Retry-After"] = str(max(1, int((reset - now).total_seconds())))
-        request = getattr(context, "request", None)
-        if request is not None:
-            request.state.graphql_status = 429
+        if hasattr(context, "response_status"):
+            context.response_status = 429

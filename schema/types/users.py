@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from resolvers import users
+from schema.limit_directives import ListSize
 
 if TYPE_CHECKING:
     from schema.types.orders import Order
@@ -18,5 +19,7 @@ class User:
     name: str
     email: str
     orders: list[Annotated[Order, strawberry.lazy("schema.types.orders")]] = strawberry.field(
-        resolver=users.orders_of_user, description="The user's orders (orders service, batched)."
+        resolver=users.orders_of_user,
+        description="The user's orders (orders service, batched).",
+        directives=[ListSize(assumed_size=5)],
     )
