@@ -84,6 +84,7 @@ class Meter:
         self._rate_limited: Counter[tuple[str, str]] = Counter()  # (client, hour)
         self._claims: list[tuple[str, Event]] = []
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self._lock = asyncio.Lock()  # one flush at a time (loop vs. stop)
 
     # -- the request path: synchronous, no I/O ---------------------------------------
@@ -181,11 +182,21 @@ class Meter:
             self._task = asyncio.create_task(self._run(), name="switchyard-metering")
 
     async def stop(self) -> None:
-        """Stop the loop, then flush everything pending (bounded by the store timeout)."""
+        """Stop the loop, then flush everything pending (each step bounded).
+
+        The loop is asked to stop, not cancelled: cancelling a store write half-way
+        (a Redis pipeline, a SQLite transaction) is what could lose or hang a flush.
+        """
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._stopping.set()
+            bound = self.settings.store_timeout_seconds * 3
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), bound)
+            except TimeoutError:
+                logger.warning("metering loop did not stop in %.1f s; cancelling it", bound)
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                    await asyncio.wait_for(self._task, bound)
             self._task = None
         await self.flush()
 
@@ -237,8 +248,11 @@ class Meter:
         interval = self.settings.flush_interval_seconds
         refresh_every = self.settings.spend_refresh_seconds
         last_refresh = time.monotonic()
-        while True:
-            await asyncio.sleep(interval)
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), interval)
+            if self._stopping.is_set():
+                return  # stop() does the final flush
             try:
                 await self.flush()
                 if time.monotonic() - last_refresh >= refresh_every:

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -186,9 +188,11 @@ def test_sigterm_flushes_pending_and_restart_keeps_usage(shop: ShopProcess, tmp_
         assert line["fields"]["User.name"] == expected  # type: ignore[index]
 
 
-def test_two_processes_sharing_redis_count_every_request(
+def test_two_processes_sharing_redis_meter_every_request_and_limited_field(
     shop: ShopProcess, tmp_path: Path, redis_url: str
 ) -> None:
+    """The issue's proof: 200 concurrent requests over two processes against a field
+    limited to 50 per minute per client; usage counts all 200 and 50 resolutions."""
     key, table = api_key_entry("acme", plan="metered")
     config = write_config(
         tmp_path / "switchyard.toml",
@@ -197,23 +201,40 @@ def test_two_processes_sharing_redis_count_every_request(
         plans=PLANS,
         usage_db=tmp_path / "unused.db",
         store=redis_url,
+        extra='\n[limits.fields."Query.user"]\nlimit = 50\nwindow = "1m"\nper = "CLIENT"\n',
+        # A loaded CI machine must not turn a slow Redis answer into fail-open passes.
+        limits_options="store_timeout_seconds = 5",
     )
     first, second = GatewayProcess(config), GatewayProcess(config)
     try:
         first.start()
         second.start()
-        with httpx.Client(headers={"X-API-Key": key}, timeout=10) as client:
-            for n in range(30):
-                target = first if n % 3 else second
-                response = client.post(f"{target.url}/graphql", json=GET_USER)
-                assert response.status_code == 200, response.text
+        answers = asyncio.run(_concurrent([first.url, second.url], key, total=200))
         assert first.terminate() in (0, -signal.SIGTERM)
         assert second.terminate() in (0, -signal.SIGTERM)
     finally:
         first.kill()
         second.kill()
+    served = [a["data"]["user"] is not None for a in answers]
+    assert served.count(True) == 50
     assert not (tmp_path / "unused.db").exists()  # usage went to Redis, not SQLite
     line = _line(_export_json(config), "acme")
-    assert line["requests"] == 30
-    assert line["fields"]["Query.user"] == 30  # type: ignore[index]
-    assert line["backend_calls"] == 30
+    assert line["requests"] == 200
+    assert line["fields"]["Query.user"] == 50  # type: ignore[index]
+    assert line["errors_by_code"] == {"RATE_LIMITED": 150}
+    assert line["backend_calls"] == 50  # a limited field calls no backend
+    assert line["cost_points"] == 200  # every request executed (limited fields resolve null)
+
+
+async def _concurrent(urls: list[str], key: str, *, total: int) -> list[dict[str, Any]]:
+    gate = asyncio.Semaphore(50)  # bounded concurrency
+    async with httpx.AsyncClient(headers={"X-API-Key": key}, timeout=30) as client:
+
+        async def one(n: int) -> dict[str, Any]:
+            async with gate:
+                response = await client.post(f"{urls[n % len(urls)]}/graphql", json=GET_USER)
+                assert response.status_code in (200, 429), response.text
+                answer: dict[str, Any] = response.json()
+                return answer
+
+        return await asyncio.gather(*(one(n) for n in range(total)))

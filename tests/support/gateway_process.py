@@ -53,11 +53,14 @@ def write_config(
     webhook_url: str | None = None,
     webhook_secret: str = "",
     extra: str = "",
+    limits_options: str = "",
 ) -> Path:
     lines = [f'[auth]\nkeys_db = "{path.parent / "keys.db"}"']
     lines += [f'[services.{name}]\nbase_url = "{url}"' for name, url in services.items()]
     lines += key_tables
-    lines.append(f'[limits]\nstore = "{store}"\ndefault_plan = "{next(iter(plans))}"')
+    lines.append(
+        f'[limits]\nstore = "{store}"\ndefault_plan = "{next(iter(plans))}"\n{limits_options}'
+    )
     for name, terms in plans.items():
         body = "\n".join(f"{k} = {json.dumps(v)}" for k, v in terms.items())
         lines.append(f"[limits.plans.{name}]\n{body}")
