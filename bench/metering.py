@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 from common import ROOT, Gateway, LoadResult, Shop, free_port, run_load
 
 QUERIES = {
@@ -34,7 +35,11 @@ QUERIES = {
     },
 }
 # A quota nobody reaches, so quota checks run (cost computed) but never refuse.
-BIG_QUOTA = {"SWITCHYARD_LIMITS__PLANS__FREE__MONTHLY_QUOTA_POINTS": "1000000000000"}
+BIG_QUOTA = {
+    "SWITCHYARD_LIMITS__PLANS__FREE__MONTHLY_QUOTA_POINTS": "1000000000000",
+    # Rate limits off in every mode: this measures metering (and the quota check) alone.
+    "SWITCHYARD_LIMITS__ENABLED": "false",
+}
 
 
 def start_redis() -> tuple[subprocess.Popen[bytes], str]:
@@ -45,6 +50,7 @@ def start_redis() -> tuple[subprocess.Popen[bytes], str]:
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
@@ -69,6 +75,52 @@ def exported_requests(env: dict[str, str]) -> int:
         cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     return int(json.loads(done.stdout)["totals"]["requests"])
+
+
+def micro(gateway_url: str, iterations: int = 2000) -> None:
+    """CPU cost of the request-path part of metering, in-process: the field walk over a
+    real answer plus ``Meter.record`` (no I/O), per request. Immune to machine load
+    in a way end-to-end req/s is not."""
+    from collections import Counter
+
+    from graphql import parse
+
+    from metering import Meter, resolved_fields
+    from schema import build_schema
+    from schema.extensions.quota import cost_function
+    from settings import LimitsSettings, MeteringSettings
+    from stores.usage import SqliteUsageStore
+
+    schema = build_schema()._schema
+    cost = cost_function()
+    tmp = Path(tempfile.mkdtemp(prefix="switchyard-bench-micro-"))
+    meter = Meter(SqliteUsageStore(tmp / "usage.db"), MeteringSettings(), LimitsSettings().plans)
+    for query, body in QUERIES.items():
+        import httpx
+
+        data = httpx.post(gateway_url, json=body, timeout=30).json()["data"]
+        document = parse(str(body["query"]))
+        started = time.perf_counter()
+        for _ in range(iterations):
+            fields = resolved_fields(schema, document, None, data, [])
+            points = cost(schema, document, None, None)
+            meter.record(
+                client="bench",
+                plan="free",
+                operation=query,
+                cost=points,
+                fields=fields,
+                errors=Counter(),
+                backend_calls=1,
+                latency_ms=1.0,
+            )
+        per_request_us = (time.perf_counter() - started) / iterations * 1e6
+        print(
+            f"{query:<7} request-path metering CPU: {per_request_us:8.1f} us/request "
+            f"({sum(fields.values())} field resolutions counted, cost {points})"
+        )
+    shutil.rmtree(tmp, ignore_errors=True)
+    print()
 
 
 def main() -> None:
@@ -96,6 +148,7 @@ def main() -> None:
             f"concurrency {args.concurrency}, {args.rounds} x {args.seconds:.0f} s per mode, "
             "one gateway worker each\n"
         )
+        micro(gateways["off"].url)
         print(f"{'query':<7} {'metering':<9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
         for query, body in QUERIES.items():
             results: dict[str, list[LoadResult]] = {name: [] for name in gateways}

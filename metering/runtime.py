@@ -36,6 +36,7 @@ def open_configured_store(settings: Settings) -> UsageStore:
         settings.metering.usage_db,
         redis_url=settings.limits.store,
         timeout=settings.metering.store_timeout_seconds,
+        prefix=settings.limits.key_prefix,
     )
 
 

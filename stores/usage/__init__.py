@@ -28,9 +28,14 @@ __all__ = [
 
 
 def open_usage_store(
-    usage_db: Path, *, redis_url: str | None = None, timeout: float = 2.0
+    usage_db: Path,
+    *,
+    redis_url: str | None = None,
+    timeout: float = 2.0,
+    prefix: str = "switchyard:",
 ) -> UsageStore:
-    """Redis when ``redis_url`` names one (``store = "redis://..."``), else the SQLite file."""
+    """Redis when ``redis_url`` names one (``store = "redis://..."``), else the SQLite file.
+    ``prefix`` starts every Redis key (``[limits] key_prefix``)."""
     if redis_url and redis_url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisUsageStore.from_url(redis_url, timeout=timeout)
+        return RedisUsageStore.from_url(redis_url, timeout=timeout, prefix=prefix)
     return SqliteUsageStore(usage_db, timeout=max(timeout, 1.0))

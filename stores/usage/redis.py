@@ -32,11 +32,13 @@ class RedisUsageStore:
         self.prefix = prefix
 
     @classmethod
-    def from_url(cls, url: str, *, timeout: float = 2.0) -> RedisUsageStore:
+    def from_url(
+        cls, url: str, *, timeout: float = 2.0, prefix: str = "switchyard:"
+    ) -> RedisUsageStore:
         client = Redis.from_url(
             url, socket_timeout=timeout, socket_connect_timeout=timeout, decode_responses=True
         )
-        return cls(client)
+        return cls(client, prefix=prefix)
 
     def _bucket(self, key: BucketKey) -> str:
         return f"{self.prefix}ub:{key.hour}{SEP}{key.client}{SEP}{key.operation}"
