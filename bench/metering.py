@@ -23,8 +23,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
+# The repository first: this script's own name must not shadow the ``metering`` package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(1, str(Path(__file__).resolve().parent))
 from common import ROOT, Gateway, LoadResult, Shop, free_port, run_load
 
 QUERIES = {
@@ -141,53 +142,59 @@ def main() -> None:
             "SWITCHYARD_METERING__USAGE_DB": str(tmp / "unused.db"),
         },
     }
-    gateways = {name: Gateway(shop.urls, env) for name, env in envs.items()}
-    answered = dict.fromkeys(envs, 0)
     try:
-        print(
-            f"concurrency {args.concurrency}, {args.rounds} x {args.seconds:.0f} s per mode, "
-            "one gateway worker each\n"
-        )
-        micro(gateways["off"].url)
-        print(f"{'query':<7} {'metering':<9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
-        for query, body in QUERIES.items():
-            results: dict[str, list[LoadResult]] = {name: [] for name in gateways}
-            for _ in range(args.rounds):
-                for name, gateway in gateways.items():
-                    result = run_load(
-                        gateway.url, body, concurrency=args.concurrency, seconds=args.seconds
-                    )
-                    assert result.errors == 0, f"{name}: {result.errors} errors"
-                    results[name].append(result)
-                    answered[name] += result.requests
-            merged = {name: _merge(parts) for name, parts in results.items()}
-            for name, result in merged.items():
-                print(
-                    f"{query:<7} {name:<9} {result.rps:>8.1f} {result.percentile(50):>8.2f} "
-                    f"{result.percentile(99):>8.2f}"
-                )
-            off = merged["off"]
-            for name in ("sqlite", "redis"):
-                on = merged[name]
-                print(
-                    f"{query:<7} {name + '/off':<9} {on.rps / off.rps:>7.3f}x "
-                    f"{on.percentile(50) / off.percentile(50):>7.3f}x "
-                    f"{on.percentile(99) / off.percentile(99):>7.3f}x"
-                )
-            print()
-    finally:
-        for gateway in gateways.values():
-            gateway.stop()  # SIGTERM: each flushes its pending usage
-        shop.stop()
-    try:
+        gateways = {name: Gateway(shop.urls, env) for name, env in envs.items()}
+        answered = dict.fromkeys(envs, 0)
+        try:
+            _measure(gateways, answered, args)
+        finally:
+            for gateway in gateways.values():
+                gateway.stop()  # SIGTERM: each flushes its pending usage
         for name in ("sqlite", "redis"):
             metered = exported_requests(envs[name])
             status = "ok" if metered == answered[name] else "MISMATCH"
             print(f"{name}: {answered[name]} requests answered, {metered} metered ({status})")
     finally:
+        shop.stop()
         redis.terminate()
         redis.wait(timeout=10)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _measure(
+    gateways: dict[str, Gateway], answered: dict[str, int], args: argparse.Namespace
+) -> None:
+    print(
+        f"concurrency {args.concurrency}, {args.rounds} x {args.seconds:.0f} s per mode, "
+        "one gateway worker each\n"
+    )
+    micro(gateways["off"].url)
+    print(f"{'query':<7} {'metering':<9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    for query, body in QUERIES.items():
+        results: dict[str, list[LoadResult]] = {name: [] for name in gateways}
+        for _ in range(args.rounds):
+            for name, gateway in gateways.items():
+                result = run_load(
+                    gateway.url, body, concurrency=args.concurrency, seconds=args.seconds
+                )
+                assert result.errors == 0, f"{name}: {result.errors} errors"
+                results[name].append(result)
+                answered[name] += result.requests
+        merged = {name: _merge(parts) for name, parts in results.items()}
+        for name, result in merged.items():
+            print(
+                f"{query:<7} {name:<9} {result.rps:>8.1f} {result.percentile(50):>8.2f} "
+                f"{result.percentile(99):>8.2f}"
+            )
+        off = merged["off"]
+        for name in ("sqlite", "redis"):
+            on = merged[name]
+            print(
+                f"{query:<7} {name + '/off':<9} {on.rps / off.rps:>7.3f}x "
+                f"{on.percentile(50) / off.percentile(50):>7.3f}x "
+                f"{on.percentile(99) / off.percentile(99):>7.3f}x"
+            )
+        print()
 
 
 def _merge(parts: list[LoadResult]) -> LoadResult:

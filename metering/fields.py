@@ -80,6 +80,11 @@ class _Walker:
         }
         self.failed = failed
         self.counts = counts
+        # One plan per (type, selection set): list items share it, so a 1,000-item list
+        # collects its fields once, not 1,000 times.
+        self._plans: dict[
+            tuple[str, int], list[tuple[str, str, str, Any, SelectionSetNode | None]]
+        ] = {}
 
     def walk(
         self,
@@ -88,28 +93,45 @@ class _Walker:
         value: Mapping[str, Any],
         path: Path,
     ) -> None:
-        for key, nodes in self._fields(parent, selections).items():
-            field = nodes[0]
-            name = field.name.value
-            if key not in value or name.startswith("__"):
-                continue  # skipped by @skip/@include, or introspection
+        for key, coordinate, _, type_, merged in self._plan(parent, selections):
+            if key not in value:
+                continue  # skipped by @skip/@include
             here = (*path, key)
-            if here in self.failed:
+            if self.failed and here in self.failed:
                 continue
-            self.counts[f"{parent.name}.{name}"] += 1
+            self.counts[coordinate] += 1
+            if merged is not None:
+                self._descend(type_, merged, value[key], here)
+
+    def _plan(
+        self, parent: GraphQLObjectType, selections: SelectionSetNode
+    ) -> list[tuple[str, str, str, Any, SelectionSetNode | None]]:
+        cache_key = (parent.name, id(selections))
+        plan = self._plans.get(cache_key)
+        if plan is not None:
+            return plan
+        plan = []
+        for key, nodes in self._fields(parent, selections).items():
+            name = nodes[0].name.value
+            if name.startswith("__"):
+                continue  # introspection
             definition = parent.fields.get(name)
-            if definition is not None and field.selection_set is not None:
+            merged = None
+            if definition is not None and any(node.selection_set for node in nodes):
                 # Fields merged by the executor (same response key) resolve once,
                 # with their sub-selections combined.
                 merged = SelectionSetNode(
                     selections=tuple(
-                        s
+                        selection
                         for node in nodes
                         if node.selection_set
-                        for s in node.selection_set.selections
+                        for selection in node.selection_set.selections
                     )
                 )
-                self._descend(definition.type, merged, value[key], here)
+            type_ = definition.type if definition is not None else None
+            plan.append((key, f"{parent.name}.{name}", name, type_, merged))
+        self._plans[cache_key] = plan
+        return plan
 
     def _descend(self, type_: Any, selections: SelectionSetNode, value: Any, path: Path) -> None:
         if value is None:
