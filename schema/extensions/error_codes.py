@@ -22,7 +22,14 @@ logger = logging.getLogger("switchyard.errors")
 
 class ErrorCodes(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
-        yield
+        try:
+            yield
+        except GraphQLSyntaxError as error:
+            # ParserCache parses inside its on_parse hook, outside Strawberry's own
+            # try/except, so a syntax error escapes the operation instead of landing in
+            # the result; Strawberry then returns this very error object. Code it here.
+            self._coded(error)
+            raise
         result = self.execution_context.result
         if result is None or not result.errors:
             return
@@ -32,6 +39,11 @@ class ErrorCodes(SchemaExtension):
         original = error.original_error
         if isinstance(original, SwitchyardError):
             error.extensions = {**(error.extensions or {}), **original.extensions()}
+            return error
+        if isinstance(original, GraphQLError) and error.path is None:
+            # graphql-core's variable coercion ("Variable '$id' has invalid value: ...")
+            # wraps its own explanation: the client's input is wrong, not the gateway.
+            error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
             return error
         if original is None:
             code = (

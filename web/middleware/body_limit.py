@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from errors import PayloadTooLarge
+from errors import BadRequest, PayloadTooLarge
 from web.responses import error_response
 
 
@@ -23,8 +23,13 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
-            await self._refuse(scope, receive, send)
+        if declared is not None and not declared.isdigit():
+            # A garbled length is a malformed request, not a large one (uvicorn's parsers
+            # already refuse it; this guards other servers and in-process clients).
+            await self._refuse(scope, receive, send, BadRequest("Invalid Content-Length header"))
+            return
+        if declared is not None and int(declared) > self.max_body_bytes:
+            await self._refuse(scope, receive, send, self._error())
             return
         received = 0
 
@@ -42,5 +47,6 @@ class BodyLimitMiddleware:
     def _error(self) -> PayloadTooLarge:
         return PayloadTooLarge(f"The request body is larger than {self.max_body_bytes} bytes")
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await error_response(self._error(), headers={"Connection": "close"})(scope, receive, send)
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, error: BadRequest) -> None:
+        # Close the connection: the unread body would otherwise be parsed as the next request.
+        await error_response(error, headers={"Connection": "close"})(scope, receive, send)
