@@ -233,22 +233,37 @@ async def test_accept_without_a_json_type_is_406(gateway: Gateway) -> None:
     )
 
 
+U = "query U($id: ID!) { user(id: $id) { name } }"
+
+
 @pytest.mark.parametrize(
-    ("query", "code"),
+    ("body", "code"),
     [
-        ("{ user(id: 1) { name }", "GRAPHQL_PARSE_FAILED"),
-        ("{ user(id: 1) { nickname } }", "GRAPHQL_VALIDATION_FAILED"),
-        ("query U($id: ID!) { user(id: $id) { name } }", "BAD_USER_INPUT"),
+        ({"query": "{ user(id: 1) { name }"}, "GRAPHQL_PARSE_FAILED"),
+        ({"query": "{ user(id: 1) { nickname } }"}, "GRAPHQL_VALIDATION_FAILED"),
+        ({"query": "{ user { name } }"}, "GRAPHQL_VALIDATION_FAILED"),
+        ({"query": U}, "BAD_USER_INPUT"),
+        ({"query": U, "variables": {"id": None}}, "BAD_USER_INPUT"),
+        ({"query": U, "variables": {"id": {"nested": 1}}}, "BAD_USER_INPUT"),
+        ({"query": U, "variables": {"id": [1, 2]}}, "BAD_USER_INPUT"),
+        ({"query": "query A { __typename }", "operationName": "B"}, "BAD_REQUEST"),
     ],
-    ids=["parse", "validation", "missing variable"],
+    ids=[
+        "parse",
+        "unknown field",
+        "missing argument",
+        "missing variable",
+        "null variable",
+        "object variable",
+        "list variable",
+        "unknown operationName",
+    ],
 )
 async def test_request_errors_with_graphql_response_json_are_400_without_data(
-    gateway: Gateway, query: str, code: str
+    gateway: Gateway, body: dict[str, object], code: str
 ) -> None:
-    response = await gateway.client.post(
-        "/graphql", json={"query": query}, headers={"accept": GQL_JSON}
-    )
-    assert_graphql_error(
+    response = await gateway.client.post("/graphql", json=body, headers={"accept": GQL_JSON})
+    decoded = assert_graphql_error(
         response.status_code,
         response.headers.get("content-type"),
         response.content,
@@ -256,6 +271,7 @@ async def test_request_errors_with_graphql_response_json_are_400_without_data(
         code,
         media_type=GQL_JSON,
     )
+    assert "Internal server error" not in decoded["errors"][0]["message"]
     assert gateway.backend_calls == []
 
 
