@@ -16,6 +16,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from schema.error_codes import code_error
+from schema.extensions import RequireOperationName
 from schema.root import Mutation, Query
 from settings import GraphQLSettings
 
@@ -41,7 +42,7 @@ def build_schema(settings: GraphQLSettings | None = None) -> GatewaySchema:
     """Assemble the schema with its operation-level extensions (as factories)."""
     settings = settings or GraphQLSettings()
     cache_size = settings.document_cache_size
-    extensions: list[Any] = []
+    extensions: list[Any] = [RequireOperationName]
     if cache_size:
         extensions += [
             lambda: ParserCache(maxsize=cache_size),

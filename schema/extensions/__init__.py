@@ -4,4 +4,6 @@ Each is passed to the schema as a class or factory, never as a shared instance:
 an instance would carry one request's state into another.
 """
 
-__all__: list[str] = []
+from schema.extensions.operation_name import RequireOperationName
+
+__all__ = ["RequireOperationName"]

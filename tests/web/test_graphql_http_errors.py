@@ -327,3 +327,22 @@ async def test_body_just_under_the_limit_is_served(gateway: Gateway) -> None:
     response = await gateway.client.post("/graphql", content=body, headers={"content-type": JSON})
     assert response.status_code == 200
     assert response.json() == {"data": {"__typename": "Query"}}
+
+
+@pytest.mark.parametrize("accept", ["application/json", "application/graphql-response+json"])
+async def test_several_operations_without_operation_name_is_a_request_error(
+    gateway: Gateway, accept: str
+) -> None:
+    """Strawberry alone would silently run the first operation; the spec says refuse."""
+    document = "query A { user(id: 1) { name } } query B { user(id: 2) { name } }"
+    response = await gateway.client.post(
+        "/graphql", json={"query": document}, headers={"accept": accept}
+    )
+    assert response.status_code == (400 if accept.startswith("application/graphql") else 200)
+    body = response.json()
+    assert "data" not in body
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "operationName" in body["errors"][0]["message"]
+    assert gateway.backend_calls == []
+    named = await gateway.client.post("/graphql", json={"query": document, "operationName": "B"})
+    assert named.json() == {"data": {"user": {"name": "Alan Turing"}}}
