@@ -44,6 +44,8 @@ def create_app(
 ) -> Starlette:
     """Build the gateway. ``transport`` replaces the network for every connector (tests)."""
 
+    authenticator = Authenticator(settings.auth, jwks_transport=transport)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.connectors = Connectors.create(settings, transport)
@@ -51,6 +53,7 @@ def create_app(
             yield
         finally:
             await app.state.connectors.aclose()
+            await authenticator.aclose()
 
     routes: list[BaseRoute] = [Route("/healthz", _healthz, methods=["GET"])]
     render_ide = None
@@ -69,7 +72,7 @@ def create_app(
         Middleware(RequestIdMiddleware),
         Middleware(
             AuthenticationMiddleware,
-            authenticator=Authenticator(settings.auth),
+            authenticator=authenticator,
             public_paths=("/healthz", GRAPHIQL_ASSETS),
             ide_path=settings.graphql.path if settings.graphql.graphiql else None,
         ),

@@ -81,7 +81,7 @@ class JwtSettings(_Strict):
     #: Local JWKS file, used instead of (or before) ``jwks_url``.
     jwks_file: Path | None = None
     #: Asymmetric algorithms accepted with JWKS keys.
-    algorithms: tuple[str, ...] = ("RS256", "ES256", "EdDSA")
+    algorithms: tuple[str, ...] = ("RS256", "ES256", "EdDSA", "Ed25519")
     #: How long fetched keys are trusted before a background refresh, in seconds.
     jwks_cache_seconds: float = Field(default=300.0, gt=0)
     #: At most one JWKS fetch per this many seconds (unknown ``kid`` floods cannot hammer it).
