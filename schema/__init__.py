@@ -15,7 +15,8 @@ from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
-from schema.extensions import ErrorCodes
+from schema.extensions import ErrorCodes, HideSuggestions, enforce_authorization
+from schema.policies import PolicyRegistry, default_policies
 from schema.root import Mutation, Query
 from settings import GraphQLSettings
 
@@ -33,14 +34,19 @@ class GatewaySchema(strawberry.Schema):
         return None
 
 
-def build_schema(settings: GraphQLSettings | None = None) -> GatewaySchema:
-    """Assemble the schema with its operation-level extensions (as factories)."""
+def build_schema(
+    settings: GraphQLSettings | None = None, *, policies: PolicyRegistry | None = None
+) -> GatewaySchema:
+    """Assemble the schema with its operation-level extensions (as factories) and the
+    field checks of its access directives (``policies`` defaults to the demo's rules)."""
     settings = settings or GraphQLSettings()
     cache_size = settings.document_cache_size
-    extensions: list[Any] = [ErrorCodes]
+    extensions: list[Any] = [ErrorCodes, HideSuggestions]
     if cache_size:
         extensions += [
             lambda: ParserCache(maxsize=cache_size),
             lambda: ValidationCache(maxsize=cache_size),
         ]
-    return GatewaySchema(query=Query, mutation=Mutation, extensions=extensions)
+    schema = GatewaySchema(query=Query, mutation=Mutation, extensions=extensions)
+    enforce_authorization(schema, policies or default_policies())
+    return schema

@@ -239,3 +239,21 @@ def test_jwks_down_or_slow_is_a_bounded_503(
         started = time.monotonic()
         assert ask(url, sign(RSA, "RS256")).status_code == 503
         assert time.monotonic() - started < 0.4
+
+
+def test_claims_map_to_the_principal_roles(shop: ShopProcess, jwks: tuple[JwksServer, str]) -> None:
+    """Roles from the token reach the context: the admin sees another user's email."""
+    _, base = jwks
+    query = {"query": "{ user(id: 3) { id email } }"}
+    with gateway(shop, f"{base}/jwks.json") as url:
+        admin = sign(RSA, "RS256", sub="1", roles=["admin"])
+        reader = sign(RSA, "RS256", sub="1", roles=["reader"])
+        seen = httpx.post(
+            f"{url}/graphql", json=query, headers={"Authorization": f"Bearer {admin}"}
+        )
+        hidden = httpx.post(
+            f"{url}/graphql", json=query, headers={"Authorization": f"Bearer {reader}"}
+        )
+    assert seen.json()["data"]["user"]["email"]
+    assert hidden.json()["data"]["user"]["email"] is None
+    assert hidden.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
