@@ -67,7 +67,7 @@ def test_configured_key_authenticates_both_headers(gateway: tuple[str, str, Sett
         {"Authorization": "Bearer sy_nonsense"},
         {"Authorization": "Basic dXNlcjpwYXNz"},
         {"Authorization": "Bearer"},
-        {"Authorization": "Bearer " + "x" * 20_000},  # huge
+        {"Authorization": "Bearer " + "x" * 60_000},  # huge
         {"X-API-Key": "\u00e9t\u00e9"},  # garbage (non-ASCII)
     ],
 )
@@ -81,12 +81,11 @@ def test_bad_keys_are_refused_with_401(
     url, _, _ = gateway
     encoded = {k.encode(): v.encode("utf-8") for k, v in headers.items()}
     response = httpx.post(f"{url}/graphql", json=QUERY, headers=encoded)
-    assert response.status_code in (401, 431), response.text
-    if response.status_code == 401:
-        body = response.json()
-        assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-        assert response.headers["www-authenticate"].startswith("Bearer")
-        assert "data" not in body
+    assert response.status_code == 401, response.text
+    body = response.json()
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert "data" not in body
     assert shop.total_requests() == 0
     for value in headers.values():
         credential = value.split()[-1]
