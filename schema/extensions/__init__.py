@@ -4,7 +4,6 @@ Each is passed to the schema as a class or factory, never as a shared instance:
 an instance would carry one request's state into another.
 """
 
-from schema.extensions.authorization import HideSuggestions, Requirement, enforce_authorization
-from schema.extensions.error_codes import ErrorCodes
+from schema.extensions.authorization import Requirement, enforce_authorization, hide_suggestions
 
-__all__ = ["ErrorCodes", "HideSuggestions", "Requirement", "enforce_authorization"]
+__all__ = ["Requirement", "enforce_authorization", "hide_suggestions"]
