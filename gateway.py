@@ -23,13 +23,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from auth import Authenticator
 from connectors import Connectors
 from schema import build_schema
 from settings import Settings, load_settings
 from web.context import ContextBuilder
 from web.graphiql import graphiql_asset_routes, render_graphiql
 from web.graphql_view import GraphQLView
-from web.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from web.middleware import AuthenticationMiddleware, BodyLimitMiddleware, RequestIdMiddleware
 
 __all__ = ["app_from_environment", "create_app", "main"]
 
@@ -43,6 +44,8 @@ def create_app(
 ) -> Starlette:
     """Build the gateway. ``transport`` replaces the network for every connector (tests)."""
 
+    authenticator = Authenticator(settings.auth, jwks_transport=transport)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.connectors = Connectors.create(settings, transport)
@@ -50,6 +53,7 @@ def create_app(
             yield
         finally:
             await app.state.connectors.aclose()
+            await authenticator.aclose()
 
     routes: list[BaseRoute] = [Route("/healthz", _healthz, methods=["GET"])]
     render_ide = None
@@ -66,6 +70,12 @@ def create_app(
     routes.append(Route(settings.graphql.path, view, methods=None))
     middleware = [
         Middleware(RequestIdMiddleware),
+        Middleware(
+            AuthenticationMiddleware,
+            authenticator=authenticator,
+            public_paths=("/healthz", GRAPHIQL_ASSETS),
+            ide_path=settings.graphql.path if settings.graphql.graphiql else None,
+        ),
         Middleware(BodyLimitMiddleware, max_body_bytes=settings.server.max_body_bytes),
     ]
     if settings.server.cors_origins:

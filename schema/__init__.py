@@ -16,7 +16,8 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from schema.error_codes import code_error
-from schema.extensions import RequireOperationName
+from schema.extensions import RequireOperationName, enforce_authorization, hide_suggestions
+from schema.policies import PolicyRegistry, default_policies
 from schema.root import Mutation, Query
 from settings import GraphQLSettings
 
@@ -36,10 +37,14 @@ class GatewaySchema(strawberry.Schema):
         request_id = getattr(context, "request_id", "-")
         for error in errors:
             code_error(error, request_id)
+            hide_suggestions(error)
 
 
-def build_schema(settings: GraphQLSettings | None = None) -> GatewaySchema:
-    """Assemble the schema with its operation-level extensions (as factories)."""
+def build_schema(
+    settings: GraphQLSettings | None = None, *, policies: PolicyRegistry | None = None
+) -> GatewaySchema:
+    """Assemble the schema with its operation-level extensions (as factories) and the
+    field checks of its access directives (``policies`` defaults to the demo's rules)."""
     settings = settings or GraphQLSettings()
     cache_size = settings.document_cache_size
     extensions: list[Any] = [RequireOperationName]
@@ -48,4 +53,6 @@ def build_schema(settings: GraphQLSettings | None = None) -> GatewaySchema:
             lambda: ParserCache(maxsize=cache_size),
             lambda: ValidationCache(maxsize=cache_size),
         ]
-    return GatewaySchema(query=Query, mutation=Mutation, extensions=extensions)
+    schema = GatewaySchema(query=Query, mutation=Mutation, extensions=extensions)
+    enforce_authorization(schema, policies or default_policies())
+    return schema

@@ -7,6 +7,7 @@ Usage::
     settings.connector("users").base_url                 # per-service values merged over defaults
 """
 
+from settings.auth import ApiKeyEntry, AuthSettings, JwtSettings, ServiceCredentials
 from settings.loader import ConfigError, load_settings
 from settings.model import (
     ConnectorConfig,
@@ -18,11 +19,15 @@ from settings.model import (
 )
 
 __all__ = [
+    "ApiKeyEntry",
+    "AuthSettings",
     "ConfigError",
     "ConnectorConfig",
     "ConnectorDefaults",
     "GraphQLSettings",
+    "JwtSettings",
     "ServerSettings",
+    "ServiceCredentials",
     "ServiceSettings",
     "Settings",
     "load_settings",

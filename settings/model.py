@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from settings.auth import AuthSettings, ServiceCredentials
+
 
 class StrictModel(BaseModel):
     """Rejects unknown keys (a typo must not silently fall back to a default)."""
@@ -54,6 +56,8 @@ class ServiceSettings(StrictModel):
     connect_timeout_seconds: float | None = Field(default=None, gt=0)
     max_connections: int | None = Field(default=None, ge=1, le=1000)
     max_batch_size: int | None = Field(default=None, ge=1, le=10_000)
+    #: What the gateway tells this service about the caller (settings/auth.py).
+    credentials: ServiceCredentials = ServiceCredentials()
 
     @field_validator("base_url")
     @classmethod
@@ -88,6 +92,7 @@ class Settings(StrictModel):
     graphql: GraphQLSettings = GraphQLSettings()
     connectors: ConnectorDefaults = ConnectorDefaults()
     services: dict[str, ServiceSettings] = Field(default_factory=lambda: dict(DEMO_SERVICES))
+    auth: AuthSettings = AuthSettings()
 
     def connector(self, service: str) -> ConnectorConfig:
         """The merged configuration of one service; a missing service is a config error."""
