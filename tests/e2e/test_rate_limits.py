@@ -14,7 +14,7 @@ import pytest
 
 from settings import LimitsSettings, PlanSettings, ServiceSettings, Settings
 from settings.limits import FieldLimit, RateRule
-from tests.support.gateway_server import serve_gateway
+from tests.support.gateway_server import serve_gateway, wait_for_fresh_window
 from tests.support.redis_server import RedisServer, free_port
 from tests.support.shop import ShopProcess
 
@@ -30,13 +30,6 @@ def gateway_settings(shop: ShopProcess, **limits: object) -> Settings:
             "limits": LimitsSettings.model_validate(limits),
         }
     )
-
-
-def wait_for_fresh_window(window: int = 60, margin: float = 5.0) -> None:
-    """Counters use fixed windows aligned to the clock; start a burst well inside one."""
-    left = window - time.time() % window
-    if left < margin:
-        time.sleep(left + 0.05)
 
 
 async def post(
