@@ -15,7 +15,8 @@ from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
-from schema.extensions import ErrorCodes, RateLimits
+from schema.error_codes import code_error
+from schema.extensions import RateLimits, RequireOperationName
 from schema.rate_limits import RateLimiter
 from schema.root import Mutation, Query
 from settings import GraphQLSettings, LimitsSettings
@@ -26,14 +27,18 @@ __all__ = ["GatewaySchema", "build_schema"]
 
 
 class GatewaySchema(strawberry.Schema):
-    """Strawberry's schema, minus its logging of every client error (bad queries,
-    missing ids, backend failures are normal traffic); :class:`ErrorCodes` logs the
-    unexpected ones with the request id."""
+    """Strawberry's schema with our error handling: every error gets its code (and
+    unexpected ones are masked and logged with the request id) instead of Strawberry's
+    logging of every client error (bad queries, missing ids, backend failures are normal
+    traffic)."""
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        return None
+        context = execution_context.context if execution_context else None
+        request_id = getattr(context, "request_id", "-")
+        for error in errors:
+            code_error(error, request_id)
 
 
 def build_schema(
@@ -48,7 +53,7 @@ def build_schema(
     plans on a fresh in-memory store)."""
     settings = settings or GraphQLSettings()
     cache_size = settings.document_cache_size
-    extensions: list[Any] = [ErrorCodes]
+    extensions: list[Any] = [RequireOperationName]
     if cache_size:
         extensions += [
             lambda: ParserCache(maxsize=cache_size),

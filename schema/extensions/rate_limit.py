@@ -60,12 +60,33 @@ class RateLimits(SchemaExtension):
         if decision.status is not None:
             context.response_status = decision.status
         if decision.refused is not None:
-            error = GraphQLError(decision.refused.message, original_error=decision.refused)
+            refused = decision.refused
+            error = GraphQLError(
+                refused.message, original_error=refused, extensions=refused.extensions()
+            )
             execution.result = ExecutionResult(data=None, errors=[error])
         elif decision.limited_fields:
             context.limited_fields.update(decision.limited_fields)
         yield
 
     def get_results(self) -> dict[str, Any]:
-        # Requests that never reached execution (parse/validation errors) cost nothing.
-        return {"cost": self.decision.cost if self.decision is not None else 0}
+        # Request errors (parse, validation, variable coercion) are answered with errors
+        # only: the operation never ran, so there is no cost to report. An operation this
+        # extension refused does report the cost it was refused for.
+        decision = self.decision
+        if decision is None:
+            return {}
+        result = self.execution_context.result
+        if decision.refused is None and _request_error(result):
+            return {}
+        return {"cost": decision.cost}
+
+
+def _request_error(result: Any) -> bool:
+    errors = getattr(result, "errors", None)
+    return bool(
+        result is not None
+        and getattr(result, "data", None) is None
+        and errors
+        and all(error.path is None for error in errors)
+    )
