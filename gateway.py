@@ -10,6 +10,7 @@ Usage::
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -34,6 +35,8 @@ from web.middleware import BodyLimitMiddleware, RequestIdMiddleware
 
 __all__ = ["app_from_environment", "create_app", "main"]
 
+logger = logging.getLogger("switchyard")
+
 #: Where ``make assets`` installs GraphiQL's pinned npm bundles.
 DEFAULT_ASSETS = Path(__file__).resolve().parent / "assets"
 GRAPHIQL_ASSETS = "/graphiql/assets"
@@ -45,6 +48,12 @@ def create_app(
     """Build the gateway. ``transport`` replaces the network for every connector (tests)."""
 
     limits = settings.limits
+    if settings.server.workers > 1 and limits.enabled and limits.store.startswith("memory://"):
+        logger.warning(
+            "[limits] store is memory://: each of the %d workers counts on its own; "
+            "use redis:// to share limits",
+            settings.server.workers,
+        )
     # Built here (a Redis client connects lazily), closed at shutdown.
     counter_store = build_store(
         limits.store,
