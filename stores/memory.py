@@ -38,9 +38,7 @@ class MemoryCounterStore:
         if used + cost > limit:
             return RateLimitResult(False, limit, max(0, limit - used), reset_at, reset_at - now)
         used += cost
-        self._windows[key] = (reset_at, used)
-        if len(self._windows) >= self._next_sweep:
-            self._sweep(now)
+        self._remember(key, reset_at, used, now)
         return RateLimitResult(True, limit, max(0, limit - used), reset_at, 0.0)
 
     async def hit_many(
@@ -62,7 +60,7 @@ class MemoryCounterStore:
             remaining = max(0, hit.limit - used)
             return RateLimitResult(False, hit.limit, remaining, reset_at, reset_at - now)
         used += hit.cost
-        self._windows[hit.key] = (reset_at, used)
+        self._remember(hit.key, reset_at, used, now)
         return RateLimitResult(True, hit.limit, max(0, hit.limit - used), reset_at, 0.0)
 
     async def peek(self, key: str, limit: int, window_seconds: int) -> RateLimitResult:
@@ -95,6 +93,11 @@ class MemoryCounterStore:
         if entry is None or entry[0] != reset_at:
             return 0, reset_at
         return entry[1], reset_at
+
+    def _remember(self, key: str, reset_at: float, used: int, now: float) -> None:
+        self._windows[key] = (reset_at, used)
+        if len(self._windows) >= self._next_sweep:
+            self._sweep(now)
 
     def _sweep(self, now: float) -> None:
         self._windows = {k: v for k, v in self._windows.items() if v[0] > now}
