@@ -15,10 +15,14 @@ help an operator go to the log, tagged with the request id.
     ├── Unauthenticated     UNAUTHENTICATED       missing, bad or expired credentials (401)
     ├── Forbidden           FORBIDDEN             authenticated, but not allowed (403)
     ├── AuthUnavailable     AUTH_UNAVAILABLE      the key source (JWKS) cannot be reached (503)
-    └── BackendError        BACKEND_ERROR         a service answered with an error
-        ├── BackendTimeout      BACKEND_TIMEOUT       no answer in time
-        ├── BackendUnavailable  BACKEND_UNAVAILABLE   could not connect
-        └── BackendRejected     BAD_USER_INPUT        the service refused the input (422)
+    ├── BackendError        BACKEND_ERROR         a service answered with an error
+    │   ├── BackendTimeout      BACKEND_TIMEOUT       no answer in time
+    │   ├── BackendUnavailable  BACKEND_UNAVAILABLE   could not connect
+    │   └── BackendRejected     BAD_USER_INPUT        the service refused the input (422)
+    ├── RateLimited         RATE_LIMITED          a field, operation or cost budget over its
+    │                                             limit (429; retryAfter, limit, window)
+    └── RateLimiterUnavailable RATE_LIMITER_UNAVAILABLE  the counter store is down and the
+                                                  limiter fails closed (503)
 
 Usage::
 
@@ -28,6 +32,7 @@ Usage::
 
 from __future__ import annotations
 
+import math
 from typing import ClassVar
 
 __all__ = [
@@ -43,6 +48,8 @@ __all__ = [
     "MethodNotAllowed",
     "NotAcceptable",
     "PayloadTooLarge",
+    "RateLimited",
+    "RateLimiterUnavailable",
     "SwitchyardError",
     "Unauthenticated",
     "UnsupportedMediaType",
@@ -62,6 +69,8 @@ ERROR_CODES: tuple[str, ...] = (
     "UNAUTHENTICATED",
     "FORBIDDEN",
     "AUTH_UNAVAILABLE",
+    "RATE_LIMITED",
+    "RATE_LIMITER_UNAVAILABLE",
 )
 
 
@@ -177,3 +186,39 @@ class AuthUnavailable(SwitchyardError):
 
     code = "AUTH_UNAVAILABLE"
     status_code = 503
+
+
+class RateLimited(SwitchyardError):
+    """Over a limit: ``retryAfter`` (whole seconds), ``limit`` and ``window`` tell the client
+    when to come back; ``resetAt`` (epoch seconds) is when the window ends."""
+
+    code = "RATE_LIMITED"
+    status_code = 429
+
+    def __init__(
+        self, message: str, *, retry_after: float, limit: int, window: str, reset_at: float
+    ) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, math.ceil(retry_after))
+        self.limit = limit
+        self.window = window
+        self.reset_at = math.ceil(reset_at)
+
+    def extensions(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "retryAfter": self.retry_after,
+            "limit": self.limit,
+            "window": self.window,
+            "resetAt": self.reset_at,
+        }
+
+
+class RateLimiterUnavailable(SwitchyardError):
+    """The rate limiter's store is unreachable and the gateway is set to fail closed."""
+
+    code = "RATE_LIMITER_UNAVAILABLE"
+    status_code = 503
+
+    def __init__(self) -> None:
+        super().__init__("Rate limiting is unavailable; try again shortly")

@@ -10,6 +10,7 @@ Usage::
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -27,12 +28,15 @@ from auth import Authenticator
 from connectors import Connectors
 from schema import build_schema
 from settings import Settings, load_settings
+from stores import build_store
 from web.context import ContextBuilder
 from web.graphiql import graphiql_asset_routes, render_graphiql
 from web.graphql_view import GraphQLView
 from web.middleware import AuthenticationMiddleware, BodyLimitMiddleware, RequestIdMiddleware
 
 __all__ = ["app_from_environment", "create_app", "main"]
+
+logger = logging.getLogger("switchyard")
 
 #: Where ``make assets`` installs GraphiQL's pinned npm bundles.
 DEFAULT_ASSETS = Path(__file__).resolve().parent / "assets"
@@ -45,6 +49,20 @@ def create_app(
     """Build the gateway. ``transport`` replaces the network for every connector (tests)."""
 
     authenticator = Authenticator(settings.auth, jwks_transport=transport)
+    limits = settings.limits
+    if settings.server.workers > 1 and limits.enabled and limits.store.startswith("memory://"):
+        logger.warning(
+            "[limits] store is memory://: each of the %d workers counts on its own; "
+            "use redis:// to share limits",
+            settings.server.workers,
+        )
+    # Built here (a Redis client connects lazily), closed at shutdown.
+    counter_store = build_store(
+        limits.store,
+        timeout_seconds=limits.store_timeout_seconds,
+        fail_open=limits.fail_open,
+        retry_seconds=limits.store_retry_seconds,
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -54,6 +72,7 @@ def create_app(
         finally:
             await app.state.connectors.aclose()
             await authenticator.aclose()
+            await counter_store.aclose()
 
     routes: list[BaseRoute] = [Route("/healthz", _healthz, methods=["GET"])]
     render_ide = None
@@ -63,7 +82,7 @@ def create_app(
         )
         render_ide = _graphiql_page(settings.graphql.path)
     view = GraphQLView(
-        build_schema(settings.graphql),
+        build_schema(settings.graphql, limits=limits, store=counter_store),
         build_context=ContextBuilder(settings.graphql),
         render_ide=render_ide,
     )
@@ -85,10 +104,17 @@ def create_app(
                 allow_origins=list(settings.server.cors_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["Content-Type", "Authorization", "X-API-Key", "X-Request-ID"],
+                expose_headers=[
+                    "RateLimit-Limit",
+                    "RateLimit-Remaining",
+                    "RateLimit-Reset",
+                    "Retry-After",
+                ],
             )
         )
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
+    app.state.counter_store = counter_store
     return app
 
 

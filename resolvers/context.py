@@ -30,3 +30,8 @@ class GatewayContext:
     request: Any = None
     #: Headers extensions want on the HTTP response.
     response_headers: dict[str, str] = field(default_factory=dict)
+    #: HTTP status an extension wants for the response (e.g. 429); None = the view decides.
+    response_status: int | None = None
+    #: Rate-limited fields of this operation: response path (no list indices) -> error.
+    #: Guarded resolvers raise the error instead of calling the backend.
+    limited_fields: dict[tuple[str, ...], Exception] = field(default_factory=dict)

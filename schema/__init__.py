@@ -16,10 +16,18 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from schema.error_codes import code_error
-from schema.extensions import RequireOperationName, enforce_authorization, hide_suggestions
+from schema.extensions import (
+    RateLimits,
+    RequireOperationName,
+    enforce_authorization,
+    hide_suggestions,
+)
 from schema.policies import PolicyRegistry, default_policies
+from schema.rate_limits import RateLimiter
 from schema.root import Mutation, Query
-from settings import GraphQLSettings
+from settings import GraphQLSettings, LimitsSettings
+from stores import CounterStore
+from stores.memory import MemoryCounterStore
 
 __all__ = ["GatewaySchema", "build_schema"]
 
@@ -41,10 +49,17 @@ class GatewaySchema(strawberry.Schema):
 
 
 def build_schema(
-    settings: GraphQLSettings | None = None, *, policies: PolicyRegistry | None = None
+    settings: GraphQLSettings | None = None,
+    *,
+    policies: PolicyRegistry | None = None,
+    limits: LimitsSettings | None = None,
+    store: CounterStore | None = None,
 ) -> GatewaySchema:
-    """Assemble the schema with its operation-level extensions (as factories) and the
-    field checks of its access directives (``policies`` defaults to the demo's rules)."""
+    """Assemble the schema with its operation-level extensions (as factories).
+
+    ``policies`` backs the access directives (default: the demo's rules); ``limits`` and
+    ``store`` drive rate limiting and cost budgets (defaults: the demo plans on a fresh
+    in-memory store)."""
     settings = settings or GraphQLSettings()
     cache_size = settings.document_cache_size
     extensions: list[Any] = [RequireOperationName]
@@ -55,4 +70,8 @@ def build_schema(
         ]
     schema = GatewaySchema(query=Query, mutation=Mutation, extensions=extensions)
     enforce_authorization(schema, policies or default_policies())
+    # The limiter needs the built schema (its directives) and wraps the limited fields'
+    # resolvers in it, so it is attached after construction; extensions are read per request.
+    limiter = RateLimiter(schema._schema, limits or LimitsSettings(), store or MemoryCounterStore())
+    schema.extensions = (*schema.extensions, RateLimits.factory(limiter))
     return schema

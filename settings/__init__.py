@@ -8,6 +8,7 @@ Usage::
 """
 
 from settings.auth import ApiKeyEntry, AuthSettings, JwtSettings, ServiceCredentials
+from settings.limits import LimitsSettings, PlanSettings, parse_window
 from settings.loader import ConfigError, load_settings
 from settings.model import (
     ConnectorConfig,
@@ -26,9 +27,12 @@ __all__ = [
     "ConnectorDefaults",
     "GraphQLSettings",
     "JwtSettings",
+    "LimitsSettings",
+    "PlanSettings",
     "ServerSettings",
     "ServiceCredentials",
     "ServiceSettings",
     "Settings",
     "load_settings",
+    "parse_window",
 ]

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from settings.auth import AuthSettings, ServiceCredentials
+from settings.limits import LimitsSettings
 
 
 class StrictModel(BaseModel):
@@ -93,6 +94,7 @@ class Settings(StrictModel):
     connectors: ConnectorDefaults = ConnectorDefaults()
     services: dict[str, ServiceSettings] = Field(default_factory=lambda: dict(DEMO_SERVICES))
     auth: AuthSettings = AuthSettings()
+    limits: LimitsSettings = LimitsSettings()
 
     def connector(self, service: str) -> ConnectorConfig:
         """The merged configuration of one service; a missing service is a config error."""

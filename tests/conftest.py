@@ -54,3 +54,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if E2E_DIR in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.e2e)
+
+
+from tests.support.redis_server import redis_server, redis_url  # noqa: E402
+
+__all__ = ["redis_server", "redis_url"]

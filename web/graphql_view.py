@@ -97,11 +97,13 @@ class GraphQLView(GraphQL[GatewayContext, None]):
             return response
         response.headers["content-type"] = f"{media_type}; charset=utf-8"
         status = getattr(request.state, "graphql_status", None)
-        if status is not None:
-            response.status_code = status
         graphql_context: GatewayContext | None = getattr(request.state, "graphql_context", None)
         if graphql_context is not None:
             response.headers.update(graphql_context.response_headers)
+            # An extension's status (429 from rate limiting) wins over the view's 400.
+            status = graphql_context.response_status or status
+        if status is not None:
+            response.status_code = status
         return response
 
     # -- context and IDE --------------------------------------------------------------

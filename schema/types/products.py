@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from resolvers import products
+from schema.limit_directives import ListSize
 
 
 @strawberry.type(description="A product in the catalogue (products service).")
@@ -15,6 +16,7 @@ class Product:
     reviews: list[Review] = strawberry.field(
         resolver=products.reviews_of_product,
         description="Reviews of the product (reviews service, batched).",
+        directives=[ListSize(assumed_size=10)],
     )
     average_rating: float | None = strawberry.field(
         resolver=products.average_rating,

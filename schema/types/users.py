@@ -8,6 +8,7 @@ import strawberry
 
 from resolvers import users
 from schema.directives import Policy
+from schema.limit_directives import ListSize
 
 if TYPE_CHECKING:
     from schema.types.orders import Order
@@ -22,5 +23,7 @@ class User:
         description="Only the user themself and admins may read it; null (FORBIDDEN) otherwise.",
     )
     orders: list[Annotated[Order, strawberry.lazy("schema.types.orders")]] = strawberry.field(
-        resolver=users.orders_of_user, description="The user's orders (orders service, batched)."
+        resolver=users.orders_of_user,
+        description="The user's orders (orders service, batched).",
+        directives=[ListSize(assumed_size=5)],
     )

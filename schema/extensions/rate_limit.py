@@ -1,0 +1,92 @@
+"""Rate limits, cost budgets and the cost report, enforced once per operation.
+
+Before execution (``on_execute``) the operation is walked once by the app's
+:class:`schema.rate_limits.RateLimiter`: its static cost goes to ``extensions.cost`` of
+the response, the plan's operation limits and cost budget are spent (over: the operation
+is refused with ``RATE_LIMITED`` and 429, nothing executes), and every rate-limited field
+is counted (over: that field resolves to null with ``RATE_LIMITED``, with no backend
+call; 429 when every root field is limited). The ``RateLimit-*`` and ``Retry-After``
+headers go on the HTTP response through ``GatewayContext.response_headers``.
+
+Passed to the schema as a factory bound to the app's limiter (one instance per request)::
+
+    extensions.append(RateLimits.factory(limiter))
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult
+
+from schema.rate_limits import Decision, RateLimiter
+
+__all__ = ["RateLimits"]
+
+
+class RateLimits(SchemaExtension):
+    def __init__(self, *, limiter: RateLimiter) -> None:
+        self.limiter = limiter
+        self.decision: Decision | None = None
+
+    @classmethod
+    def factory(cls, limiter: RateLimiter) -> Callable[[], RateLimits]:
+        """A fresh extension per request, sharing the app's limiter."""
+
+        def build() -> RateLimits:
+            return cls(limiter=limiter)
+
+        return build
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        execution = self.execution_context
+        document = execution.graphql_document
+        context: Any = execution.context
+        if document is None or context is None:
+            yield
+            return
+        decision = self.decision = await self.limiter.check(
+            document,
+            execution.operation_name,
+            execution.variables,
+            execution.operation_type.value,
+            context.principal,
+            context.client_ip,
+        )
+        context.response_headers.update(decision.headers)
+        if decision.status is not None:
+            context.response_status = decision.status
+        if decision.refused is not None:
+            refused = decision.refused
+            error = GraphQLError(
+                refused.message, original_error=refused, extensions=refused.extensions()
+            )
+            execution.result = ExecutionResult(data=None, errors=[error])
+        elif decision.limited_fields:
+            context.limited_fields.update(decision.limited_fields)
+        yield
+
+    def get_results(self) -> dict[str, Any]:
+        # Request errors (parse, validation, variable coercion) are answered with errors
+        # only: the operation never ran, so there is no cost to report. An operation this
+        # extension refused does report the cost it was refused for.
+        decision = self.decision
+        if decision is None:
+            return {}
+        result = self.execution_context.result
+        if decision.refused is None and _request_error(result):
+            return {}
+        return {"cost": decision.cost}
+
+
+def _request_error(result: Any) -> bool:
+    errors = getattr(result, "errors", None)
+    return bool(
+        result is not None
+        and getattr(result, "data", None) is None
+        and errors
+        and all(error.path is None for error in errors)
+    )
