@@ -23,8 +23,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from admin import admin_routes
 from connectors import Connectors
+from observability import Observability, ObservabilityMiddleware
 from schema import build_schema
+from schema.extensions.tracing import operation_tracing
 from settings import Settings, load_settings
 from web.context import ContextBuilder
 from web.graphiql import graphiql_asset_routes, render_graphiql
@@ -43,13 +46,16 @@ def create_app(
 ) -> Starlette:
     """Build the gateway. ``transport`` replaces the network for every connector (tests)."""
 
+    observability = Observability.create(settings)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.connectors = Connectors.create(settings, transport)
+        app.state.connectors = Connectors.create(settings, transport, observability.observer)
         try:
             yield
         finally:
             await app.state.connectors.aclose()
+            observability.shutdown()
 
     routes: list[BaseRoute] = [Route("/healthz", _healthz, methods=["GET"])]
     render_ide = None
@@ -58,14 +64,18 @@ def create_app(
             settings.graphql.assets_dir or DEFAULT_ASSETS, GRAPHIQL_ASSETS
         )
         render_ide = _graphiql_page(settings.graphql.path)
+    routes += admin_routes(settings.observability)
     view = GraphQLView(
-        build_schema(settings.graphql),
+        build_schema(
+            settings.graphql, leading_extensions=[operation_tracing(observability.tracing)]
+        ),
         build_context=ContextBuilder(settings.graphql),
         render_ide=render_ide,
     )
     routes.append(Route(settings.graphql.path, view, methods=None))
     middleware = [
         Middleware(RequestIdMiddleware),
+        Middleware(ObservabilityMiddleware, observability=observability),
         Middleware(BodyLimitMiddleware, max_body_bytes=settings.server.max_body_bytes),
     ]
     if settings.server.cors_origins:
@@ -79,6 +89,7 @@ def create_app(
         )
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
+    app.state.observability = observability
     return app
 
 

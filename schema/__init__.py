@@ -8,6 +8,7 @@ Usage::
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import strawberry
@@ -33,11 +34,19 @@ class GatewaySchema(strawberry.Schema):
         return None
 
 
-def build_schema(settings: GraphQLSettings | None = None) -> GatewaySchema:
-    """Assemble the schema with its operation-level extensions (as factories)."""
+def build_schema(
+    settings: GraphQLSettings | None = None,
+    *,
+    leading_extensions: Sequence[Callable[[], Any]] = (),
+) -> GatewaySchema:
+    """Assemble the schema with its operation-level extensions (as factories).
+
+    ``leading_extensions`` go first, so their ``on_operation`` wraps every other
+    extension's (tracing sees the final, coded errors).
+    """
     settings = settings or GraphQLSettings()
     cache_size = settings.document_cache_size
-    extensions: list[Any] = [ErrorCodes]
+    extensions: list[Any] = [*leading_extensions, ErrorCodes]
     if cache_size:
         extensions += [
             lambda: ParserCache(maxsize=cache_size),

@@ -16,12 +16,14 @@ from settings.model import (
     ServiceSettings,
     Settings,
 )
+from settings.observability import ObservabilitySettings
 
 __all__ = [
     "ConfigError",
     "ConnectorConfig",
     "ConnectorDefaults",
     "GraphQLSettings",
+    "ObservabilitySettings",
     "ServerSettings",
     "ServiceSettings",
     "Settings",

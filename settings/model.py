@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from settings.observability import ObservabilitySettings
+
 
 class StrictModel(BaseModel):
     """Rejects unknown keys (a typo must not silently fall back to a default)."""
@@ -88,6 +90,7 @@ class Settings(StrictModel):
     graphql: GraphQLSettings = GraphQLSettings()
     connectors: ConnectorDefaults = ConnectorDefaults()
     services: dict[str, ServiceSettings] = Field(default_factory=lambda: dict(DEMO_SERVICES))
+    observability: ObservabilitySettings = ObservabilitySettings()
 
     def connector(self, service: str) -> ConnectorConfig:
         """The merged configuration of one service; a missing service is a config error."""
