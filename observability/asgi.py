@@ -102,6 +102,11 @@ class ObservabilityMiddleware:
             record.client_id = getattr(principal, "client_id", None)
         seconds = record.elapsed_ms() / 1000.0
         obs.metrics.http_request(route, record.status)
+        if route == "graphql" and not record.is_graphql and record.status >= 400:
+            # Refused before GraphQL ran (bad JSON, wrong method or media type...).
+            record.operation_type = "unknown"
+            record.error_codes.append("BAD_REQUEST")
+            record.error_services.append(None)
         if record.is_graphql:
             obs.metrics.graphql_request(
                 record.operation_name, record.operation_type or "query", seconds, record.error_codes

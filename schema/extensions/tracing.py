@@ -24,10 +24,11 @@ from functools import partial
 from inspect import isawaitable
 from typing import Any
 
-from graphql import FieldNode, GraphQLResolveInfo, OperationDefinitionNode
+from graphql import FieldNode, GraphQLResolveInfo, GraphQLSyntaxError, OperationDefinitionNode
 from opentelemetry import context as otel_context
 from opentelemetry.trace import Span, Status, StatusCode, set_span_in_context, use_span
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from observability.record import RequestRecord, current_request
 from observability.tracing import Tracing, format_trace_id
@@ -43,23 +44,30 @@ class OperationTracing(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         record = current_request()
-        if not self.tracing.enabled:
-            yield
-            self._finish(record, None)
-            return
-        query = self.execution_context.query or ""
-        span = self.tracing.tracer.start_span(
-            "graphql.operation",
-            attributes={"graphql.document.hash": hashlib.sha256(query.encode()).hexdigest()},
-        )
-        self._trace_id = format_trace_id(span)
-        token = otel_context.attach(set_span_in_context(span))
+        span: Span | None = None
+        token: object = None
+        if self.tracing.enabled:
+            query = self.execution_context.query or ""
+            span = self.tracing.tracer.start_span(
+                "graphql.operation",
+                attributes={"graphql.document.hash": hashlib.sha256(query.encode()).hexdigest()},
+            )
+            self._trace_id = format_trace_id(span)
+            token = otel_context.attach(set_span_in_context(span))
+        failure: BaseException | None = None
         try:
             yield
+        except BaseException as exc:
+            # Some failures (a parse error raised by the parser cache, a bad operation
+            # type) leave the operation as exceptions; they still count as errors.
+            failure = exc
+            raise
         finally:
-            otel_context.detach(token)
-            self._finish(record, span)
-            span.end()
+            if token is not None:
+                otel_context.detach(token)  # type: ignore[arg-type]
+            self._finish(record, span, failure)
+            if span is not None:
+                span.end()
 
     def on_parse(self) -> Iterator[None]:
         if not self.tracing.enabled:
@@ -107,7 +115,9 @@ class OperationTracing(SchemaExtension):
                 return definition
         return None
 
-    def _finish(self, record: RequestRecord | None, span: Span | None) -> None:
+    def _finish(
+        self, record: RequestRecord | None, span: Span | None, failure: BaseException | None
+    ) -> None:
         ec = self.execution_context
         operation = self._operation_node()
         op_type = operation.operation.value if operation is not None else "unknown"
@@ -123,6 +133,8 @@ class OperationTracing(SchemaExtension):
             codes.append(str(extensions.get("code", "INTERNAL_SERVER_ERROR")))
             service = extensions.get("service")
             services.append(str(service) if service is not None else None)
+        if failure is not None and not codes:
+            codes, services = [_failure_code(failure)], [None]
         cost = record.cost if record is not None else None
         if record is not None:
             record.operation_name, record.operation_type = op_name, op_type
@@ -183,6 +195,16 @@ class ResolverTracing(OperationTracing):
             return _finish_async(result, span)
         span.end()
         return result
+
+
+def _failure_code(failure: BaseException) -> str:
+    if isinstance(failure, GraphQLSyntaxError) or isinstance(
+        getattr(failure, "original_error", None), GraphQLSyntaxError
+    ):
+        return "GRAPHQL_PARSE_FAILED"
+    if isinstance(failure, InvalidOperationTypeError | CannotGetOperationTypeError):
+        return "BAD_REQUEST"
+    return "INTERNAL_SERVER_ERROR"
 
 
 async def _finish_async(awaitable: Awaitable[Any], span: Span) -> Any:

@@ -11,13 +11,18 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 import uvicorn
+from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
-__all__ = ["serve_app", "shop_settings"]
+__all__ = ["RunGateway", "serve_app", "shop_settings"]
+
+#: ``with run_gateway(**observability_sections) as (app, base_url): ...``
+RunGateway = Callable[..., AbstractContextManager[tuple[Starlette, str]]]
 
 
 @contextmanager
