@@ -67,8 +67,9 @@ def line_chart(title: str, series: Sequence[Series], *, labels: Sequence[str], u
             f"{_fmt(top * fraction)}</text>"
         )
     for i in sorted({0, count // 2, count - 1}) if count else ():
+        anchor = "start" if i == 0 else "end" if i == count - 1 else "middle"
         parts.append(
-            f'<text class="axis" x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
+            f'<text class="axis" x="{x(i):.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}">'
             f"{escape(labels[i])}</text>"
         )
     for legend_index, s in enumerate(series):
