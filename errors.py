@@ -12,6 +12,9 @@ help an operator go to the log, tagged with the request id.
     │   ├── NotAcceptable                         Accept names nothing we produce (406)
     │   └── PayloadTooLarge                       body over the configured limit (413)
     ├── BadUserInput        BAD_USER_INPUT        an argument out of its allowed range
+    ├── Unauthenticated     UNAUTHENTICATED       missing, bad or expired credentials (401)
+    ├── Forbidden           FORBIDDEN             authenticated, but not allowed (403)
+    ├── AuthUnavailable     AUTH_UNAVAILABLE      the key source (JWKS) cannot be reached (503)
     └── BackendError        BACKEND_ERROR         a service answered with an error
         ├── BackendTimeout      BACKEND_TIMEOUT       no answer in time
         ├── BackendUnavailable  BACKEND_UNAVAILABLE   could not connect
@@ -29,16 +32,19 @@ from typing import ClassVar
 
 __all__ = [
     "ERROR_CODES",
+    "AuthUnavailable",
     "BackendError",
     "BackendRejected",
     "BackendTimeout",
     "BackendUnavailable",
     "BadRequest",
     "BadUserInput",
+    "Forbidden",
     "MethodNotAllowed",
     "NotAcceptable",
     "PayloadTooLarge",
     "SwitchyardError",
+    "Unauthenticated",
     "UnsupportedMediaType",
 ]
 
@@ -53,6 +59,9 @@ ERROR_CODES: tuple[str, ...] = (
     "BACKEND_TIMEOUT",
     "BACKEND_UNAVAILABLE",
     "INTERNAL_SERVER_ERROR",
+    "UNAUTHENTICATED",
+    "FORBIDDEN",
+    "AUTH_UNAVAILABLE",
 )
 
 
@@ -139,3 +148,32 @@ class BackendRejected(BackendError):
 
     code = "BAD_USER_INPUT"
     status_code = 400
+
+
+class Unauthenticated(SwitchyardError):
+    """No principal where one is needed, or credentials that do not verify.
+
+    ``www_authenticate`` is the challenge sent with a 401 answer; the message never
+    repeats the credential.
+    """
+
+    code = "UNAUTHENTICATED"
+    status_code = 401
+
+    def __init__(self, message: str, *, www_authenticate: str = "Bearer") -> None:
+        super().__init__(message)
+        self.headers = {"WWW-Authenticate": www_authenticate}
+
+
+class Forbidden(SwitchyardError):
+    """The caller is known but may not see this field or do this."""
+
+    code = "FORBIDDEN"
+    status_code = 403
+
+
+class AuthUnavailable(SwitchyardError):
+    """Credentials cannot be checked now (the JWKS endpoint is down or slow)."""
+
+    code = "AUTH_UNAVAILABLE"
+    status_code = 503

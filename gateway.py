@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from admin import admin_routes
+from auth import Authenticator
 from connectors import Connectors
 from observability import Observability, ObservabilityMiddleware
 from schema import build_schema
@@ -32,7 +33,7 @@ from settings import Settings, load_settings
 from web.context import ContextBuilder
 from web.graphiql import graphiql_asset_routes, render_graphiql
 from web.graphql_view import GraphQLView
-from web.middleware import BodyLimitMiddleware, RequestIdMiddleware
+from web.middleware import AuthenticationMiddleware, BodyLimitMiddleware, RequestIdMiddleware
 
 __all__ = ["app_from_environment", "create_app", "main"]
 
@@ -47,6 +48,7 @@ def create_app(
     """Build the gateway. ``transport`` replaces the network for every connector (tests)."""
 
     observability = Observability.create(settings)
+    authenticator = Authenticator(settings.auth, jwks_transport=transport)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -55,6 +57,7 @@ def create_app(
             yield
         finally:
             await app.state.connectors.aclose()
+            await authenticator.aclose()
             observability.shutdown()
 
     routes: list[BaseRoute] = [Route("/healthz", _healthz, methods=["GET"])]
@@ -76,6 +79,13 @@ def create_app(
     middleware = [
         Middleware(RequestIdMiddleware),
         Middleware(ObservabilityMiddleware, observability=observability),
+        Middleware(
+            AuthenticationMiddleware,
+            authenticator=authenticator,
+            # The dashboard checks for an admin itself and must serve its login form.
+            public_paths=("/healthz", GRAPHIQL_ASSETS, settings.observability.dashboard.path),
+            ide_path=settings.graphql.path if settings.graphql.graphiql else None,
+        ),
         Middleware(BodyLimitMiddleware, max_body_bytes=settings.server.max_body_bytes),
     ]
     if settings.server.cors_origins:
@@ -90,6 +100,7 @@ def create_app(
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     app.state.observability = observability
+    app.state.authenticator = authenticator
     return app
 
 

@@ -57,12 +57,13 @@ class Dashboard:
         self.health = HealthCache(settings.health_cache_seconds)
 
     async def page(self, request: Request) -> Response:
-        if request_admin(request, self.signer) is None:
+        admin = request_admin(request, self.signer)
+        if admin is None:
             return self._login(status=401)
         obs: Observability = request.app.state.observability
         connectors = getattr(request.app.state, "connectors", None)
         health = await self.health.check(connectors.all() if connectors else [])
-        return _html(self._render(obs, health), 200)
+        return _html(self._render(obs, health, admin), 200)
 
     async def login(self, request: Request) -> Response:
         # A one-field urlencoded form: parsed here rather than pulling in python-multipart.
@@ -74,7 +75,7 @@ class Dashboard:
         except (UnicodeDecodeError, ValueError):
             form = {}
         key = (form.get("key") or [""])[0]
-        client_id = check_key(request, key, self.settings)
+        client_id = await check_key(request, key, self.settings)
         if client_id is None:
             return self._login(status=401, message="That key does not open the dashboard.")
         response = RedirectResponse(self.base or "/", status_code=303)
@@ -105,7 +106,7 @@ class Dashboard:
 <button type="submit">Open dashboard</button></form></main>"""
         return _html(self._document("Switchyard — sign in", body), status)
 
-    def _render(self, obs: Observability, health: list[ServiceHealth]) -> str:
+    def _render(self, obs: Observability, health: list[ServiceHealth], admin: str) -> str:
         minutes = obs.stats.minutes()
         labels = [time.strftime("%H:%M", time.gmtime(m.minute * 60)) for m in minutes]
         rate = line_chart(
@@ -141,6 +142,7 @@ class Dashboard:
         body = f"""<header><h1>Switchyard</h1>
 <p class="meta">worker pid {os.getpid()} · up {_duration(time.time() - STARTED)} ·
 {total} requests, {errors} with errors in the last hour (this worker)</p>
+<span class="who">{escape(admin)}</span>
 <form method="post" action="{self.base}/logout"><button type="submit">Sign out</button></form>
 </header>
 <section class="services"><h2>Services</h2>{_services(health)}</section>

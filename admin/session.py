@@ -2,9 +2,9 @@
 
 An admin arrives either with a principal already resolved by authentication (an
 API key with the ``admin`` role, on ``request.state.principal``) or through the
-login form, which checks the key (the auth room's resolver on
-``app.state.authenticate_api_key`` when present, else the configured
-``dashboard.admin_key``, compared in constant time) and sets an HttpOnly,
+login form, which checks the key (an API key with the ``admin`` role, through the
+auth room's ``app.state.authenticator``, or the configured ``dashboard.admin_key``,
+compared in constant time) and sets an HttpOnly,
 SameSite=Strict cookie holding a signed, expiring session, never the key itself.
 
 Usage::
@@ -24,6 +24,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from errors import SwitchyardError
 from settings.observability import DashboardSettings
 
 __all__ = ["COOKIE", "SessionSigner", "check_key", "request_admin"]
@@ -69,14 +70,20 @@ class SessionSigner:
         return hmac.new(self._secret, payload.encode(), hashlib.sha256).hexdigest()
 
 
-def check_key(request: Request, key: str, settings: DashboardSettings) -> str | None:
+async def check_key(request: Request, key: str, settings: DashboardSettings) -> str | None:
     """The admin client id for ``key``, or None when it is not an admin key."""
     if not key:
         return None
-    resolve: Any = getattr(request.app.state, "authenticate_api_key", None)
-    if resolve is not None:
-        principal = resolve(key)
-        if principal is not None and principal.has_role("admin"):
+    authenticator: Any = getattr(request.app.state, "authenticator", None)
+    if authenticator is not None:
+        client = request.client.host if request.client else "unknown"
+        try:
+            principal = await authenticator.authenticate(
+                authorization=None, api_key=key, client_ip=client
+            )
+        except SwitchyardError:  # not a valid API key: try the dashboard's own key
+            principal = None
+        if principal is not None and principal.authenticated and principal.has_role("admin"):
             return str(principal.client_id)
     configured = settings.admin_key
     if configured is not None and hmac.compare_digest(

@@ -13,12 +13,13 @@ Usage::
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Self, get_type_hints
 
 import httpx
 
 from connectors.base import RestConnector, canonical_id, encode_segment
+from connectors.credentials import Caller, CredentialPolicy
 from connectors.observer import BackendCallProbe, ConnectorObserver, RoutePath
 from connectors.orders import NewOrder, OrderItemRecord, OrderRecord, OrdersConnector
 from connectors.products import ProductRecord, ProductsConnector
@@ -28,8 +29,10 @@ from settings import Settings
 
 __all__ = [
     "BackendCallProbe",
+    "Caller",
     "ConnectorObserver",
     "Connectors",
+    "CredentialPolicy",
     "NewOrder",
     "OrderItemRecord",
     "OrderRecord",
@@ -72,7 +75,19 @@ class Connectors:
             )
             for field in fields(cls)
         }
+        for name, connector in built.items():
+            policy = CredentialPolicy.from_settings(settings.services[name].credentials)
+            connector.credentials = policy
+            connector.client.headers.update(policy.static_headers)
         return cls(**built)
+
+    def for_caller(self, caller: Caller) -> Self:
+        """The registry as one request sees it: connectors that send this caller's
+        credential headers (``self`` when no service is configured to receive any)."""
+        views = {field.name: getattr(self, field.name).for_caller(caller) for field in fields(self)}
+        if all(view is getattr(self, name) for name, view in views.items()):
+            return self
+        return replace(self, **views)
 
     def all(self) -> list[RestConnector]:
         return [getattr(self, field.name) for field in fields(self)]

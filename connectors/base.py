@@ -19,14 +19,17 @@ Usage::
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, ClassVar, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
 import orjson
 
+from connectors.credentials import NO_CREDENTIALS, Caller, CredentialPolicy
 from connectors.observer import ConnectorObserver, RoutePath
 from errors import BackendError, BackendRejected, BackendTimeout, BackendUnavailable
 from settings import ConnectorConfig
@@ -53,6 +56,10 @@ class RestConnector:
     """Base for one backend service; subclasses declare ``service`` and their endpoints."""
 
     service: ClassVar[str]
+    #: What this service is told about the caller (set by ``Connectors.create``).
+    credentials: CredentialPolicy = NO_CREDENTIALS
+    #: Headers of the current caller; only set on a per-request view (:meth:`for_caller`).
+    _caller_headers: Mapping[str, str] = MappingProxyType({})
 
     def __init__(
         self,
@@ -97,6 +104,16 @@ class RestConnector:
     async def aclose(self) -> None:
         await self.client.aclose()
 
+    def for_caller(self, caller: Caller) -> Self:
+        """A per-request view that sends this caller's credential headers; it shares the
+        pooled client and the semaphore. Without caller-dependent headers, ``self``."""
+        headers = self.credentials.headers_for(caller) if self.credentials.per_caller else {}
+        if not headers:
+            return self
+        view = copy.copy(self)
+        view._caller_headers = headers
+        return view
+
     @staticmethod
     def path(template: str, *params: object) -> str:
         """Fill ``{}`` placeholders of ``template`` with encoded segments (the result
@@ -132,12 +149,15 @@ class RestConnector:
         allow_404: bool = False,
         allow_422: bool = False,
     ) -> httpx.Response:
-        headers = {"Content-Type": "application/json"} if content is not None else {}
+        headers: Mapping[str, str] = self._caller_headers
+        if content is not None:
+            headers = {**headers, "Content-Type": "application/json"}
         route = path.template if isinstance(path, RoutePath) else path
         try:
             async with self._slots:
                 with self.observer.backend_call(self.service, method, route) as call:
-                    headers.update(call.headers)
+                    if call.headers:  # traceparent, from the tracing observer
+                        headers = {**headers, **call.headers}
                     response = await self.client.request(
                         method, path, params=params, content=content, headers=headers or None
                     )

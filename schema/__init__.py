@@ -16,7 +16,8 @@ from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
-from schema.extensions import ErrorCodes
+from schema.extensions import ErrorCodes, HideSuggestions, enforce_authorization
+from schema.policies import PolicyRegistry, default_policies
 from schema.root import Mutation, Query
 from settings import GraphQLSettings
 
@@ -37,19 +38,23 @@ class GatewaySchema(strawberry.Schema):
 def build_schema(
     settings: GraphQLSettings | None = None,
     *,
+    policies: PolicyRegistry | None = None,
     leading_extensions: Sequence[Callable[[], Any]] = (),
 ) -> GatewaySchema:
-    """Assemble the schema with its operation-level extensions (as factories).
+    """Assemble the schema with its operation-level extensions (as factories) and the
+    field checks of its access directives (``policies`` defaults to the demo's rules).
 
     ``leading_extensions`` go first, so their ``on_operation`` wraps every other
     extension's (tracing sees the final, coded errors).
     """
     settings = settings or GraphQLSettings()
     cache_size = settings.document_cache_size
-    extensions: list[Any] = [*leading_extensions, ErrorCodes]
+    extensions: list[Any] = [*leading_extensions, ErrorCodes, HideSuggestions]
     if cache_size:
         extensions += [
             lambda: ParserCache(maxsize=cache_size),
             lambda: ValidationCache(maxsize=cache_size),
         ]
-    return GatewaySchema(query=Query, mutation=Mutation, extensions=extensions)
+    schema = GatewaySchema(query=Query, mutation=Mutation, extensions=extensions)
+    enforce_authorization(schema, policies or default_policies())
+    return schema

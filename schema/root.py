@@ -7,6 +7,7 @@ import strawberry
 from connectors import OrderRecord
 from resolvers import orders, products, users
 from resolvers.context import GatewayContext
+from schema.directives import Authenticated
 from schema.types import CreateOrderInput, Order, Product, User
 
 
@@ -34,7 +35,8 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
-        description="Place an order; the orders service checks the user and products."
+        description="Place an order; the orders service checks the user and products.",
+        directives=[Authenticated()],
     )
     async def create_order(
         self, info: strawberry.Info[GatewayContext, None], input: CreateOrderInput

@@ -7,6 +7,7 @@ Usage::
     settings.connector("users").base_url                 # per-service values merged over defaults
 """
 
+from settings.auth import ApiKeyEntry, AuthSettings, JwtSettings, ServiceCredentials
 from settings.loader import ConfigError, load_settings
 from settings.model import (
     ConnectorConfig,
@@ -19,12 +20,16 @@ from settings.model import (
 from settings.observability import ObservabilitySettings
 
 __all__ = [
+    "ApiKeyEntry",
+    "AuthSettings",
     "ConfigError",
     "ConnectorConfig",
     "ConnectorDefaults",
     "GraphQLSettings",
+    "JwtSettings",
     "ObservabilitySettings",
     "ServerSettings",
+    "ServiceCredentials",
     "ServiceSettings",
     "Settings",
     "load_settings",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from settings.auth import AuthSettings, ServiceCredentials
 from settings.observability import ObservabilitySettings
 
 
@@ -56,6 +57,8 @@ class ServiceSettings(StrictModel):
     connect_timeout_seconds: float | None = Field(default=None, gt=0)
     max_connections: int | None = Field(default=None, ge=1, le=1000)
     max_batch_size: int | None = Field(default=None, ge=1, le=10_000)
+    #: What the gateway tells this service about the caller (settings/auth.py).
+    credentials: ServiceCredentials = ServiceCredentials()
 
     @field_validator("base_url")
     @classmethod
@@ -91,6 +94,7 @@ class Settings(StrictModel):
     connectors: ConnectorDefaults = ConnectorDefaults()
     services: dict[str, ServiceSettings] = Field(default_factory=lambda: dict(DEMO_SERVICES))
     observability: ObservabilitySettings = ObservabilitySettings()
+    auth: AuthSettings = AuthSettings()
 
     def connector(self, service: str) -> ConnectorConfig:
         """The merged configuration of one service; a missing service is a config error."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from auth import anonymous
-from connectors import Connectors
+from connectors import Caller, Connectors
 from resolvers import GatewayContext, build_loaders
 from settings import GraphQLSettings
 
@@ -21,6 +21,15 @@ class ContextBuilder:
         client_ip = request.client.host if request.client else "unknown"
         # Authentication (when configured) puts the principal on request.state first.
         principal = getattr(request.state, "principal", None) or anonymous(client_ip)
+        # Connectors get the caller explicitly; each service's settings decide what it sees.
+        connectors = connectors.for_caller(
+            Caller(
+                id=principal.client_id,
+                roles=principal.roles,
+                authenticated=principal.authenticated,
+                authorization=request.headers.get("authorization"),
+            )
+        )
         return GatewayContext(
             request_id=getattr(request.state, "request_id", "-"),
             connectors=connectors,

@@ -4,6 +4,7 @@ Each is passed to the schema as a class or factory, never as a shared instance:
 an instance would carry one request's state into another.
 """
 
+from schema.extensions.authorization import HideSuggestions, Requirement, enforce_authorization
 from schema.extensions.error_codes import ErrorCodes
 
-__all__ = ["ErrorCodes"]
+__all__ = ["ErrorCodes", "HideSuggestions", "Requirement", "enforce_authorization"]

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from playwright.async_api import expect
 
+from auth.api_keys import generate_key, hash_key, key_id
 from gateway import create_app
 from settings import Settings
 from tests.support.browser import BrowserSession
@@ -20,7 +21,8 @@ from tests.support.shop import ShopProcess
 
 pytestmark = pytest.mark.e2e
 
-ADMIN_KEY = "admin-key-for-the-dashboard-test"
+ADMIN_KEY = generate_key()  # an API key with the admin role, from the auth room
+READER_KEY = generate_key()
 TIMEOUT_MS = 15_000
 
 
@@ -28,6 +30,10 @@ def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _entry(key: str, client: str, role: str) -> dict[str, object]:
+    return {"id": key_id(key), "hash": hash_key(key), "client": client, "roles": [role]}
 
 
 async def test_dashboard_login_charts_and_refusal(
@@ -39,18 +45,29 @@ async def test_dashboard_login_charts_and_refusal(
         shop_settings(
             urls,
             graphql={"graphiql": False},
-            observability={"dashboard": {"admin_key": ADMIN_KEY, "health_cache_seconds": 0}},
+            observability={"dashboard": {"health_cache_seconds": 0}},
+            auth={
+                "api_keys": [_entry(ADMIN_KEY, "ops", "admin"), _entry(READER_KEY, "app", "reader")]
+            },
         )
     )
     with serve_app(create_app(settings)) as base:
         async with httpx.AsyncClient(base_url=base) as client:
             for _ in range(6):
-                r = await client.post("/graphql", json={"query": "query Catalogue { products(ids: [1, 2]) { name } }"})
+                r = await client.post(
+                    "/graphql", json={"query": "query Catalogue { products(ids: [1, 2]) { name } }"}
+                )
                 assert r.status_code == 200
             for user_id in (1, 2, 3):
-                r = await client.post("/graphql", json={"query": f"query Profile {{ user(id: {user_id}) {{ name }} }}"})
+                r = await client.post(
+                    "/graphql",
+                    json={"query": f"query Profile {{ user(id: {user_id}) {{ name }} }}"},
+                )
                 assert r.status_code == 200
-            broken = await client.post("/graphql", json={"query": "query Reviews { product(id: 1) { reviews { rating } } }"})
+            broken = await client.post(
+                "/graphql",
+                json={"query": "query Reviews { product(id: 1) { reviews { rating } } }"},
+            )
             assert broken.json()["errors"][0]["extensions"]["code"] == "BACKEND_UNAVAILABLE"
 
             # Without the key: refused, and nothing of the dashboard is shown.
@@ -60,6 +77,10 @@ async def test_dashboard_login_charts_and_refusal(
             wrong = await client.post("/admin/login", data={"key": "not-the-key"})
             assert wrong.status_code == 401
             assert "switchyard_admin" not in wrong.headers.get("set-cookie", "")
+            reader = await client.post("/admin/login", data={"key": READER_KEY})
+            assert reader.status_code == 401  # a valid key without the admin role
+            by_header = await client.get("/admin", headers={"X-API-Key": ADMIN_KEY})
+            assert by_header.status_code == 200 and "Requests per minute" in by_header.text
             forged = await client.get(
                 "/admin", headers={"Cookie": "switchyard_admin=9999999999.61646d696e.00"}
             )
@@ -94,6 +115,7 @@ async def test_dashboard_login_charts_and_refusal(
             "els => els.map(e => Number(e.dataset.value))"
         )
         assert sum(errors_points) == 1
+        assert "ops" in await page.locator("header").inner_text()  # who is signed in
 
         text = await page.locator("body").inner_text()
         assert "Catalogue" in text and "Profile" in text and "products" in text

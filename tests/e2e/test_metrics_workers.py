@@ -18,13 +18,17 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from auth.api_keys import generate_key, hash_key, key_id
 from tests.support.shop import ShopProcess
 
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
-QUERY = {"query": "query Counted { user(id: 2) { name orders { id } } }", "operationName": "Counted"}
-SECRET = "Bearer workers-SECRET-token"
+QUERY = {
+    "query": "query Counted { user(id: 2) { name orders { id } } }",
+    "operationName": "Counted",
+}
+KEY = generate_key()  # a real API key: valid credentials must not be logged either
 
 
 def _free_port() -> int:
@@ -41,6 +45,8 @@ def two_workers(shop: ShopProcess, tmp_path: Path) -> Iterator[tuple[str, Path, 
     config = tmp_path / "switchyard.toml"
     config.write_text(
         "[graphql]\ngraphiql = false\n"
+        + f'[[auth.api_keys]]\nid = "{key_id(KEY)}"\nhash = "{hash_key(KEY)}"\n'
+        + 'client = "workers-test"\nroles = ["reader"]\n'
         + "".join(f'[services.{n}]\nbase_url = "{u}"\n' for n, u in shop.urls.items())
     )
     log_path = tmp_path / "gateway.log"
@@ -53,7 +59,10 @@ def two_workers(shop: ShopProcess, tmp_path: Path) -> Iterator[tuple[str, Path, 
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gateway", "serve", "--port", str(port), "--workers", "2"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -79,7 +88,7 @@ def two_workers(shop: ShopProcess, tmp_path: Path) -> Iterator[tuple[str, Path, 
 
 def _post(base: str) -> int:
     # A fresh connection per request, so the kernel spreads them over both workers.
-    with httpx.Client(base_url=base, headers={"Authorization": SECRET}) as client:
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {KEY}"}) as client:
         return client.post("/graphql", json=QUERY).status_code
 
 
@@ -109,8 +118,10 @@ def test_counts_from_two_workers_add_up(two_workers: tuple[str, Path, Path]) -> 
         (("operation", "Counted"), ("outcome", "ok"), ("type", "query")),
     )
     assert totals[key] == sent
-    user_calls = ("switchyard_backend_requests_total",
-                  (("route", "/users/{}"), ("service", "users"), ("status", "200")))
+    user_calls = (
+        "switchyard_backend_requests_total",
+        (("route", "/users/{}"), ("service", "users"), ("status", "200")),
+    )
     assert totals[user_calls] == sent
 
     time.sleep(0.3)  # let the last access lines reach the log file
@@ -118,4 +129,6 @@ def test_counts_from_two_workers_add_up(two_workers: tuple[str, Path, Path]) -> 
     requests = [ln for ln in lines if ln.get("event") == "request" and ln["path"] == "/graphql"]
     assert len(requests) == sent
     assert {ln["operation_name"] for ln in requests} == {"Counted"}
-    assert "SECRET" not in log_path.read_text()
+    assert {ln["client_id"] for ln in requests} == {"workers-test"}
+    secret_part = KEY.rsplit("_", 1)[1]
+    assert secret_part not in log_path.read_text()

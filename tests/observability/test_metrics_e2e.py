@@ -25,7 +25,9 @@ def test_metrics_after_queries(run_gateway: RunGateway) -> None:
         for _ in range(3):
             r = httpx.post(
                 f"{url}/graphql",
-                json={"query": "query Shelf { products(ids: [1, 2, 3]) { name reviews { rating } } }"},
+                json={
+                    "query": "query Shelf { products(ids: [1, 2, 3]) { name reviews { rating } } }"
+                },
             )
             assert r.status_code == 200 and "errors" not in r.json()
         httpx.post(f"{url}/graphql", json={"query": "{ nope }"})
@@ -34,8 +36,25 @@ def test_metrics_after_queries(run_gateway: RunGateway) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     samples = _samples(response.text)
-    assert _value(samples, "switchyard_graphql_requests_total", operation="Shelf", type="query", outcome="ok") == 3
-    assert _value(samples, "switchyard_graphql_request_duration_seconds_count", operation="Shelf", type="query") == 3
+    assert (
+        _value(
+            samples,
+            "switchyard_graphql_requests_total",
+            operation="Shelf",
+            type="query",
+            outcome="ok",
+        )
+        == 3
+    )
+    assert (
+        _value(
+            samples,
+            "switchyard_graphql_request_duration_seconds_count",
+            operation="Shelf",
+            type="query",
+        )
+        == 3
+    )
     assert _value(samples, "switchyard_graphql_errors_total", code="GRAPHQL_VALIDATION_FAILED") == 1
     assert _value(samples, "switchyard_graphql_errors_total", code="GRAPHQL_PARSE_FAILED") == 1
     # One batched call per service per query, labelled by route template and status.
@@ -54,11 +73,38 @@ def test_single_lookups_are_labelled_by_template_not_id(run_gateway: RunGateway)
             httpx.post(f"{url}/graphql", json={"query": f"{{ user(id: {user_id}) {{ name }} }}"})
         text = httpx.get(f"{url}/metrics").text
     samples = _samples(text)
-    assert _value(samples, "switchyard_backend_requests_total", service="users", route="/users/{}", status="200") == 2
-    assert _value(samples, "switchyard_backend_requests_total", service="users", route="/users/{}", status="404") == 1
+    assert (
+        _value(
+            samples,
+            "switchyard_backend_requests_total",
+            service="users",
+            route="/users/{}",
+            status="200",
+        )
+        == 2
+    )
+    assert (
+        _value(
+            samples,
+            "switchyard_backend_requests_total",
+            service="users",
+            route="/users/{}",
+            status="404",
+        )
+        == 1
+    )
     label_values = {value for (_, labels) in samples for _, value in labels}
     assert not any("424242" in value for value in label_values)
-    assert _value(samples, "switchyard_graphql_requests_total", operation="anonymous", type="query", outcome="ok") == 3
+    assert (
+        _value(
+            samples,
+            "switchyard_graphql_requests_total",
+            operation="anonymous",
+            type="query",
+            outcome="ok",
+        )
+        == 3
+    )
 
 
 def test_operation_name_labels_are_bounded(run_gateway: RunGateway) -> None:
@@ -67,7 +113,16 @@ def test_operation_name_labels_are_bounded(run_gateway: RunGateway) -> None:
             httpx.post(f"{url}/graphql", json={"query": f"query {name} {{ user(id: 1) {{ id }} }}"})
         text = httpx.get(f"{url}/metrics").text
     samples = _samples(text)
-    assert _value(samples, "switchyard_graphql_requests_total", operation="other", type="query", outcome="ok") == 2
+    assert (
+        _value(
+            samples,
+            "switchyard_graphql_requests_total",
+            operation="other",
+            type="query",
+            outcome="ok",
+        )
+        == 2
+    )
     assert 'operation="C"' not in text and 'operation="D"' not in text
     assert "user(id" not in text  # never query text
 

@@ -7,6 +7,7 @@ shop's log to check that every backend call carried the gateway's trace.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import httpx
 from opentelemetry.sdk.trace import ReadableSpan
@@ -24,6 +25,10 @@ TRACEPARENT = re.compile(r"(\S+) (\S+) \d+ traceparent=00-([0-9a-f]{32})-([0-9a-
 def _spans(app: object) -> list[ReadableSpan]:
     memory = app.state.observability.tracing.memory  # type: ignore[attr-defined]
     return list(memory.get_finished_spans())
+
+
+def _attrs(span: ReadableSpan) -> Mapping[str, object]:
+    return span.attributes or {}
 
 
 def _backend_lines(shop: ShopProcess, start: int) -> list[tuple[str, str, str]]:
@@ -61,9 +66,9 @@ def test_nested_query_span_tree_and_backends_share_the_trace(
 
     (operation,) = children(server)
     assert operation.name == "query Nested"
-    assert operation.attributes["graphql.operation.name"] == "Nested"
-    assert operation.attributes["graphql.operation.type"] == "query"
-    assert len(str(operation.attributes["graphql.document.hash"])) == 64
+    assert _attrs(operation)["graphql.operation.name"] == "Nested"
+    assert _attrs(operation)["graphql.operation.type"] == "query"
+    assert len(str(_attrs(operation)["graphql.document.hash"])) == 64
     under_operation = sorted(s.name for s in children(operation))
     assert under_operation == [
         "GET /users",
@@ -76,12 +81,12 @@ def test_nested_query_span_tree_and_backends_share_the_trace(
     client_spans = [s for s in spans if s.kind == SpanKind.CLIENT]
     for loader in (s for s in children(operation) if s.name.startswith("dataloader")):
         service = loader.name.split()[1]
-        assert loader.attributes["switchyard.service"] == service
-        assert int(loader.attributes["switchyard.batch.keys"]) > 0  # type: ignore[arg-type]
+        assert _attrs(loader)["switchyard.service"] == service
+        assert int(str(_attrs(loader)["switchyard.batch.keys"])) > 0
         (call,) = children(loader)
         assert call.kind == SpanKind.CLIENT
-        assert call.attributes["peer.service"] == service
-        assert call.attributes["http.response.status_code"] == 200
+        assert _attrs(call)["peer.service"] == service
+        assert _attrs(call)["http.response.status_code"] == 200
         assert "{" not in call.name and "?" not in call.name  # a route, not a raw target
 
     # Every backend request carried this trace, with its own client span as the parent.
