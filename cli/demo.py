@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -80,15 +83,26 @@ def _wait_for(shop: subprocess.Popen[bytes], ready_file: Path, timeout: float = 
     json.loads(ready_file.read_text())  # fail loudly on a torn file
 
 
+class _GatewayServer(uvicorn.Server):
+    """uvicorn re-raises a captured SIGTERM after shutting down, which would kill the
+    demo before it stops the shop; the demo handles the signals itself instead."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 async def _serve_gateway(settings: Settings) -> None:
     from cli.keys import demo_keys
     from gateway import create_app
 
     settings, keys = demo_keys(settings)
     host, port = settings.server.host, settings.server.port
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host=host, port=port, access_log=False)
-    )
+    config = uvicorn.Config(create_app(settings), host=host, port=port, access_log=False)
+    server = _GatewayServer(config)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, lambda: setattr(server, "should_exit", True))
     serving = asyncio.create_task(server.serve())
     # uvicorn has no "started" event to await; poll its flag briefly.
     for _ in range(600):
@@ -105,3 +119,5 @@ async def _serve_gateway(settings: Settings) -> None:
             flush=True,
         )
     await serving
+    if not server.started:
+        raise RuntimeError(f"the gateway could not listen on {host}:{port} (is the port in use?)")

@@ -207,8 +207,17 @@ class RestConnector:
             body = orjson.loads(response.content)
         except orjson.JSONDecodeError:
             body = None
-        reason = body.get("error") if isinstance(body, dict) else None
-        return str(reason)[:200] if reason else f"The {self.service} service rejected the input"
+        if not isinstance(body, dict) or not body.get("error"):
+            return f"The {self.service} service rejected the input"
+        # A 422 reason is written for the caller; keep its scalar details (which id was
+        # wrong) and nothing nested, and bound the length.
+        details = ", ".join(
+            f"{key}: {value}"
+            for key, value in body.items()
+            if key != "error" and isinstance(value, str | int | float)
+        )
+        reason = f"{body['error']} ({details})" if details else str(body["error"])
+        return reason[:300]
 
     # -- batching ---------------------------------------------------------------
 

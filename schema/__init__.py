@@ -16,7 +16,8 @@ from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
-from schema.extensions import ErrorCodes, HideSuggestions, enforce_authorization
+from schema.error_codes import code_error
+from schema.extensions import HideSuggestions, RequireOperationName, enforce_authorization
 from schema.policies import PolicyRegistry, default_policies
 from schema.root import Mutation, Query
 from settings import GraphQLSettings
@@ -25,14 +26,18 @@ __all__ = ["GatewaySchema", "build_schema"]
 
 
 class GatewaySchema(strawberry.Schema):
-    """Strawberry's schema, minus its logging of every client error (bad queries,
-    missing ids, backend failures are normal traffic); :class:`ErrorCodes` logs the
-    unexpected ones with the request id."""
+    """Strawberry's schema with our error handling: every error gets its code (and
+    unexpected ones are masked and logged with the request id) instead of Strawberry's
+    logging of every client error (bad queries, missing ids, backend failures are normal
+    traffic)."""
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        return None
+        context = execution_context.context if execution_context else None
+        request_id = getattr(context, "request_id", "-")
+        for error in errors:
+            code_error(error, request_id)
 
 
 def build_schema(
@@ -45,11 +50,11 @@ def build_schema(
     field checks of its access directives (``policies`` defaults to the demo's rules).
 
     ``leading_extensions`` go first, so their ``on_operation`` wraps every other
-    extension's (tracing sees the final, coded errors).
+    extension's.
     """
     settings = settings or GraphQLSettings()
     cache_size = settings.document_cache_size
-    extensions: list[Any] = [*leading_extensions, ErrorCodes, HideSuggestions]
+    extensions: list[Any] = [*leading_extensions, RequireOperationName, HideSuggestions]
     if cache_size:
         extensions += [
             lambda: ParserCache(maxsize=cache_size),

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.gateway import GatewayProcess
 from tests.support.shop import ShopProcess
 
 
@@ -37,6 +38,13 @@ def shop(_shop_session: ShopProcess) -> ShopProcess:
     """The session's shop process, with all request counters zeroed for this test."""
     _shop_session.reset()
     return _shop_session
+
+
+@pytest.fixture(scope="session")
+def gateway(_shop_session: ShopProcess) -> Iterator[GatewayProcess]:
+    """A real ``switchyard serve`` process pointed at the session's shop (default settings)."""
+    with GatewayProcess(_shop_session.urls) as process:
+        yield process
 
 
 E2E_DIR = Path(__file__).parent / "e2e"

@@ -5,6 +5,6 @@ an instance would carry one request's state into another.
 """
 
 from schema.extensions.authorization import HideSuggestions, Requirement, enforce_authorization
-from schema.extensions.error_codes import ErrorCodes
+from schema.extensions.operation_name import RequireOperationName
 
-__all__ = ["ErrorCodes", "HideSuggestions", "Requirement", "enforce_authorization"]
+__all__ = ["HideSuggestions", "RequireOperationName", "Requirement", "enforce_authorization"]

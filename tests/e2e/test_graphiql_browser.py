@@ -1,32 +1,20 @@
-"""GraphiQL in a real Chromium, against a real uvicorn, with the network fenced off.
-
-The page-driving steps are plain helpers so the same checks can run against the
-full gateway (which has a real ``User`` type at /graphql).
-"""
+"""GraphiQL in a real Chromium, served by the real gateway over the real shop, with
+every request to a non-loopback host aborted (the page must work offline)."""
 
 from __future__ import annotations
 
 import json
 import os
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
-import strawberry
-import uvicorn
 from playwright.async_api import Page, expect
 from playwright.async_api import Request as BrowserRequest
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
-from strawberry.asgi import GraphQL
 
 from tests.support.browser import BrowserSession
-from web.graphiql import graphiql_asset_routes, render_graphiql, wants_graphiql
+from tests.support.gateway import GatewayProcess
+from tests.support.shop import ShopProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -75,88 +63,40 @@ async def open_docs_for_type(page: Page, type_name: str) -> list[str]:
     return [name.strip() for name in await fields.all_inner_texts()]
 
 
-# --- a tiny app: our routes plus a small Strawberry schema, on a real socket ------
+# --- against the real gateway and the real shop -------------------------------------
 
 
-@strawberry.type
-class Order:
-    id: strawberry.ID
-    total: float
-
-
-@strawberry.type
-class User:
-    id: strawberry.ID
-    name: str
-    email: str
-
-    @strawberry.field
-    def orders(self) -> list[Order]:
-        return [Order(id=strawberry.ID(f"{self.id}-1"), total=12.5)]
-
-
-@strawberry.type
-class Query:
-    @strawberry.field
-    def users(self, limit: int = 10) -> list[User]:
-        names = ["Ada", "Grace", "Barbara", "Frances"]
-        return [
-            User(id=strawberry.ID(str(i)), name=n, email=f"{n.lower()}@shop.test")
-            for i, n in enumerate(names[:limit], start=1)
-        ]
-
-
-class GraphQLWithOurIDE:
-    """Strawberry's view without its CDN GraphiQL; browsers get our page instead."""
-
-    def __init__(self) -> None:
-        self.graphql = GraphQL(strawberry.Schema(query=Query), graphql_ide=None)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and wants_graphiql(Request(scope)):
-            await render_graphiql("/graphql", "/graphiql/assets")(scope, receive, send)
-        else:
-            await self.graphql(scope, receive, send)
-
-
-def make_app() -> Starlette:
+@pytest.fixture
+def base_url(gateway: GatewayProcess) -> str:
     if not (ASSETS / "node_modules").is_dir():
         message = "GraphiQL assets are not installed: run `make assets`"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
-    return Starlette(
-        routes=[
-            *graphiql_asset_routes(ASSETS),
-            Route("/graphql", GraphQLWithOurIDE(), methods=["GET", "POST"]),
-        ]
-    )
+    return gateway.url
 
 
-@pytest.fixture
-def base_url() -> Iterator[str]:
-    app = make_app()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, lifespan="off", ws="none", log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+def expected_users(shop: ShopProcess, limit: int) -> dict[str, object]:
+    """What the REST services hold for ``users(limit:) { id name orders { total } }``."""
+    users = httpx.get(f"{shop.urls['users']}/users", params={"limit": limit, "offset": 0}).json()
+    ids = ",".join(str(u["id"]) for u in users)
+    orders = httpx.get(f"{shop.urls['orders']}/orders", params={"user_ids": ids}).json()
+    return {
+        "data": {
+            "users": [
+                {
+                    "id": str(u["id"]),
+                    "name": u["name"],
+                    "orders": [{"total": o["total"]} for o in orders if o["user_id"] == u["id"]],
+                }
+                for u in users
+            ]
+        }
+    }
 
 
 async def test_graphiql_runs_a_query_and_browses_docs_offline(
-    base_url: str, browser_session: BrowserSession, tmp_path: Path
+    base_url: str, browser_session: BrowserSession, tmp_path: Path, shop: ShopProcess
 ) -> None:
     page = browser_session.page
     graphql_posts: list[BrowserRequest] = []
@@ -168,14 +108,7 @@ async def test_graphiql_runs_a_query_and_browses_docs_offline(
     await expect(editor).to_contain_text("users(limit: 3)", timeout=TIMEOUT_MS)
 
     text = await run_query_in_graphiql(page, "{ users(limit: 2) { id name orders { total } } }")
-    assert json.loads(text) == {
-        "data": {
-            "users": [
-                {"id": "1", "name": "Ada", "orders": [{"total": 12.5}]},
-                {"id": "2", "name": "Grace", "orders": [{"total": 12.5}]},
-            ]
-        }
-    }
+    assert json.loads(text) == expected_users(shop, 2)
 
     # The explorer plugin is loaded, and lists the root fields when opened.
     await page.locator('button[aria-label="Show GraphiQL Explorer"]').click()

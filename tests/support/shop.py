@@ -27,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import httpx
 
@@ -86,11 +87,11 @@ class ShopProcess:
             raise
         return self
 
-    def stats(self, service: str) -> dict[str, object]:
+    def stats(self, service: str) -> dict[str, Any]:
         """The service's ``GET /__stats`` document: ``{"service", "requests", "recent"}``."""
         response = self._client.get(f"{self._url(service)}/__stats")
         response.raise_for_status()
-        result: dict[str, object] = response.json()
+        result: dict[str, Any] = response.json()
         return result
 
     def total_requests(self) -> int:
