@@ -38,8 +38,11 @@ class SessionSigner:
 
     @classmethod
     def for_settings(cls, settings: DashboardSettings) -> SessionSigner:
-        # Derived from the admin key, so every worker accepts every worker's sessions;
-        # without one, a per-process secret (sessions last as long as the process).
+        # A configured secret (or one derived from the admin key) lets every worker accept
+        # every worker's sessions; without either, a per-process secret.
+        if settings.session_secret is not None:
+            material = settings.session_secret.get_secret_value().encode()
+            return cls(hashlib.sha256(b"switchyard-dashboard-session:" + material).digest())
         if settings.admin_key is not None:
             material = (
                 b"switchyard-dashboard-session:" + settings.admin_key.get_secret_value().encode()

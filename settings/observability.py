@@ -72,6 +72,10 @@ class DashboardSettings(StrictModel):
     #: A key that opens the dashboard on its own; leave unset to rely on API keys with
     #: the ``admin`` role. Compared in constant time, never logged.
     admin_key: SecretStr | None = None
+    #: Secret that signs dashboard sessions; set it (or ``admin_key``) with several
+    #: workers so every worker accepts every session. Unset: derived from ``admin_key``,
+    #: else random per process.
+    session_secret: SecretStr | None = None
     #: How long a dashboard login lasts, in seconds.
     session_seconds: int = Field(default=8 * 3600, ge=60)
     #: Seconds a backend health probe result is reused.

@@ -31,3 +31,9 @@ def test_sessions_from_the_admin_key_survive_across_workers() -> None:
     assert SessionSigner.for_settings(settings).verify(cookie) == "admin"
     # Without a configured key each process signs with its own random secret.
     assert SessionSigner.for_settings(DashboardSettings()).verify(cookie) is None
+
+
+def test_a_session_secret_is_shared_by_every_worker() -> None:
+    settings = DashboardSettings(session_secret=SecretStr("s" * 32))
+    cookie = SessionSigner.for_settings(settings).issue("ops", ttl=60)
+    assert SessionSigner.for_settings(settings).verify(cookie) == "ops"
