@@ -17,7 +17,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from schema.error_codes import code_error
-from schema.extensions import HideSuggestions, RequireOperationName, enforce_authorization
+from schema.extensions import RequireOperationName, enforce_authorization, hide_suggestions
 from schema.policies import PolicyRegistry, default_policies
 from schema.root import Mutation, Query
 from settings import GraphQLSettings
@@ -38,6 +38,7 @@ class GatewaySchema(strawberry.Schema):
         request_id = getattr(context, "request_id", "-")
         for error in errors:
             code_error(error, request_id)
+            hide_suggestions(error)
 
 
 def build_schema(
@@ -54,7 +55,7 @@ def build_schema(
     """
     settings = settings or GraphQLSettings()
     cache_size = settings.document_cache_size
-    extensions: list[Any] = [*leading_extensions, RequireOperationName, HideSuggestions]
+    extensions: list[Any] = [*leading_extensions, RequireOperationName]
     if cache_size:
         extensions += [
             lambda: ParserCache(maxsize=cache_size),

@@ -4,7 +4,7 @@ Each is passed to the schema as a class or factory, never as a shared instance:
 an instance would carry one request's state into another.
 """
 
-from schema.extensions.authorization import HideSuggestions, Requirement, enforce_authorization
+from schema.extensions.authorization import Requirement, enforce_authorization, hide_suggestions
 from schema.extensions.operation_name import RequireOperationName
 
-__all__ = ["HideSuggestions", "RequireOperationName", "Requirement", "enforce_authorization"]
+__all__ = ["RequireOperationName", "Requirement", "enforce_authorization", "hide_suggestions"]

@@ -10,12 +10,12 @@ A denied field raises before its resolver runs, so no backend call is made for i
 graphql-core turns that into ``null`` at the field (bubbling to the nearest nullable
 parent, as the spec says) plus an error with ``extensions.code`` ``UNAUTHENTICATED``
 (anonymous caller) or ``FORBIDDEN``. The check runs at resolution, so aliases and
-fragments cannot route around it. :class:`HideSuggestions` strips graphql-core's
+fragments cannot route around it. :func:`hide_suggestions` strips graphql-core's
 "Did you mean ...?" hints from request errors so typos do not enumerate fields.
 
 Usage::
 
-    schema = GatewaySchema(query=Query, extensions=[HideSuggestions])
+    schema = GatewaySchema(query=Query)
     guarded = enforce_authorization(schema, default_policies())   # {"User.email": ...}
 """
 
@@ -28,6 +28,7 @@ from typing import Any
 
 import strawberry
 from graphql import (
+    GraphQLError,
     GraphQLField,
     GraphQLNamedType,
     GraphQLObjectType,
@@ -35,14 +36,13 @@ from graphql import (
     default_field_resolver,
     get_named_type,
 )
-from strawberry.extensions import SchemaExtension
 
 from auth import Principal
 from errors import Forbidden, Unauthenticated
 from schema.directives import Authenticated, Policy, RequiresRoles, RequiresScopes
 from schema.policies import PolicyRegistry
 
-__all__ = ["HideSuggestions", "Requirement", "enforce_authorization"]
+__all__ = ["Requirement", "enforce_authorization", "hide_suggestions"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,13 +142,9 @@ def _type_directives(named: GraphQLNamedType) -> Iterator[object]:
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$", re.DOTALL)
 
 
-class HideSuggestions(SchemaExtension):
-    """Drop "Did you mean ...?" from request errors: a misspelt field must not reveal
-    the names of fields the caller cannot read."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        for error in (result.errors or []) if result is not None else []:
-            if error.path is None and "Did you mean" in error.message:
-                error.message = _SUGGESTION.sub("", error.message)
+def hide_suggestions(error: GraphQLError) -> None:
+    """Drop "Did you mean ...?" from a request error (called from
+    ``GatewaySchema.process_errors``, which sees every error): a misspelt field must not
+    reveal the names of fields the caller cannot read."""
+    if error.path is None and "Did you mean" in error.message:
+        error.message = _SUGGESTION.sub("", error.message)

@@ -11,7 +11,7 @@ import strawberry
 from auth import Principal, anonymous
 from schema import GatewaySchema, build_schema
 from schema.directives import Authenticated, Policy, RequiresRoles, RequiresScopes
-from schema.extensions import HideSuggestions, enforce_authorization
+from schema.extensions import enforce_authorization
 from schema.policies import default_policies
 
 
@@ -55,7 +55,7 @@ class Query:
 
 
 def _schema() -> GatewaySchema:
-    schema = GatewaySchema(query=Query, extensions=[HideSuggestions])
+    schema = GatewaySchema(query=Query)
     enforce_authorization(schema, default_policies())
     return schema
 
