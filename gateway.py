@@ -24,9 +24,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from admin import admin_routes
 from auth import Authenticator
 from connectors import Connectors
+from observability import Observability, ObservabilityMiddleware
 from schema import build_schema
+from schema.extensions.tracing import operation_tracing
 from settings import Settings, load_settings
 from stores import build_store
 from web.context import ContextBuilder
@@ -48,6 +51,7 @@ def create_app(
 ) -> Starlette:
     """Build the gateway. ``transport`` replaces the network for every connector (tests)."""
 
+    observability = Observability.create(settings)
     authenticator = Authenticator(settings.auth, jwks_transport=transport)
     limits = settings.limits
     if settings.server.workers > 1 and limits.enabled and limits.store.startswith("memory://"):
@@ -66,13 +70,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.connectors = Connectors.create(settings, transport)
+        app.state.connectors = Connectors.create(settings, transport, observability.observer)
         try:
             yield
         finally:
             await app.state.connectors.aclose()
             await authenticator.aclose()
             await counter_store.aclose()
+            observability.shutdown()
 
     routes: list[BaseRoute] = [Route("/healthz", _healthz, methods=["GET"])]
     render_ide = None
@@ -81,18 +86,26 @@ def create_app(
             settings.graphql.assets_dir or DEFAULT_ASSETS, GRAPHIQL_ASSETS
         )
         render_ide = _graphiql_page(settings.graphql.path)
+    routes += admin_routes(settings.observability)
     view = GraphQLView(
-        build_schema(settings.graphql, limits=limits, store=counter_store),
+        build_schema(
+            settings.graphql,
+            limits=limits,
+            store=counter_store,
+            leading_extensions=[operation_tracing(observability.tracing)],
+        ),
         build_context=ContextBuilder(settings.graphql),
         render_ide=render_ide,
     )
     routes.append(Route(settings.graphql.path, view, methods=None))
     middleware = [
         Middleware(RequestIdMiddleware),
+        Middleware(ObservabilityMiddleware, observability=observability),
         Middleware(
             AuthenticationMiddleware,
             authenticator=authenticator,
-            public_paths=("/healthz", GRAPHIQL_ASSETS),
+            # The dashboard checks for an admin itself and must serve its login form.
+            public_paths=("/healthz", GRAPHIQL_ASSETS, settings.observability.dashboard.path),
             ide_path=settings.graphql.path if settings.graphql.graphiql else None,
         ),
         Middleware(BodyLimitMiddleware, max_body_bytes=settings.server.max_body_bytes),
@@ -115,6 +128,8 @@ def create_app(
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     app.state.counter_store = counter_store
+    app.state.observability = observability
+    app.state.authenticator = authenticator
     return app
 
 

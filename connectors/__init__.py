@@ -20,6 +20,7 @@ import httpx
 
 from connectors.base import RestConnector, canonical_id, encode_segment
 from connectors.credentials import Caller, CredentialPolicy
+from connectors.observer import BackendCallProbe, ConnectorObserver, RoutePath
 from connectors.orders import NewOrder, OrderItemRecord, OrderRecord, OrdersConnector
 from connectors.products import ProductRecord, ProductsConnector
 from connectors.reviews import ReviewRecord, ReviewsConnector
@@ -27,7 +28,9 @@ from connectors.users import UserRecord, UsersConnector
 from settings import Settings
 
 __all__ = [
+    "BackendCallProbe",
     "Caller",
+    "ConnectorObserver",
     "Connectors",
     "CredentialPolicy",
     "NewOrder",
@@ -39,6 +42,7 @@ __all__ = [
     "RestConnector",
     "ReviewRecord",
     "ReviewsConnector",
+    "RoutePath",
     "UserRecord",
     "UsersConnector",
     "canonical_id",
@@ -56,11 +60,19 @@ class Connectors:
     reviews: ReviewsConnector
 
     @classmethod
-    def create(cls, settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> Self:
-        """One connector per field, configured from ``[services.<field>]``."""
+    def create(
+        cls,
+        settings: Settings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        observer: ConnectorObserver | None = None,
+    ) -> Self:
+        """One connector per field, configured from ``[services.<field>]``; ``observer``
+        (tracing and metrics hooks) is shared by all of them."""
         classes = get_type_hints(cls)
         built = {
-            field.name: classes[field.name].from_config(settings.connector(field.name), transport)
+            field.name: classes[field.name].from_config(
+                settings.connector(field.name), transport, observer
+            )
             for field in fields(cls)
         }
         for name, connector in built.items():

@@ -8,6 +8,7 @@ Usage::
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import strawberry
@@ -54,15 +55,18 @@ def build_schema(
     policies: PolicyRegistry | None = None,
     limits: LimitsSettings | None = None,
     store: CounterStore | None = None,
+    leading_extensions: Sequence[Callable[[], Any]] = (),
 ) -> GatewaySchema:
     """Assemble the schema with its operation-level extensions (as factories).
 
     ``policies`` backs the access directives (default: the demo's rules); ``limits`` and
     ``store`` drive rate limiting and cost budgets (defaults: the demo plans on a fresh
-    in-memory store)."""
+    in-memory store). ``leading_extensions`` go first, so their ``on_operation`` wraps
+    every other extension's.
+    """
     settings = settings or GraphQLSettings()
     cache_size = settings.document_cache_size
-    extensions: list[Any] = [RequireOperationName]
+    extensions: list[Any] = [*leading_extensions, RequireOperationName]
     if cache_size:
         extensions += [
             lambda: ParserCache(maxsize=cache_size),

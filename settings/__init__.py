@@ -18,6 +18,7 @@ from settings.model import (
     ServiceSettings,
     Settings,
 )
+from settings.observability import ObservabilitySettings
 
 __all__ = [
     "ApiKeyEntry",
@@ -28,6 +29,7 @@ __all__ = [
     "GraphQLSettings",
     "JwtSettings",
     "LimitsSettings",
+    "ObservabilitySettings",
     "PlanSettings",
     "ServerSettings",
     "ServiceCredentials",
