@@ -112,5 +112,7 @@ class ObservabilityMiddleware:
                 record.operation_name, record.operation_type or "query", seconds, record.error_codes
             )
             obs.stats.observe(record, obs.metrics.operation_label(record.operation_name))
+            for limited in record.rate_limited:
+                obs.metrics.rate_limited(limited)
         if obs.settings.logging.access_log:
             log_access(record)

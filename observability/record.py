@@ -45,6 +45,9 @@ class RequestRecord:
     root_fields: tuple[str, ...] = ()
     #: Query cost when a cost analysis ran.
     cost: float | None = None
+    #: What a rate limit refused: "operation" (a plan limit or cost budget) or one
+    #: "field" per limited field.
+    rate_limited: list[str] = field(default_factory=list)
     error_codes: list[str] = field(default_factory=list)
     #: The service of each error in ``error_codes`` (``extensions.service``, or None).
     error_services: list[str | None] = field(default_factory=list)

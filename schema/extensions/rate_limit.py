@@ -22,6 +22,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
+from observability.record import current_request
 from schema.rate_limits import Decision, RateLimiter
 
 __all__ = ["RateLimits"]
@@ -57,6 +58,12 @@ class RateLimits(SchemaExtension):
             context.client_ip,
         )
         context.response_headers.update(decision.headers)
+        record = current_request()
+        if record is not None:  # the access log, the trace and the metrics report these
+            record.cost = decision.cost
+            if decision.refused is not None:
+                record.rate_limited.append("operation")
+            record.rate_limited += ["field"] * len(decision.limited_fields)
         if decision.status is not None:
             context.response_status = decision.status
         if decision.refused is not None:

@@ -88,6 +88,9 @@ async def test_limited_field_is_null_without_a_backend_call(
         assert only_limited.json()["data"] == {"user": None}
         assert shop.stats("users")["requests"] == 2
 
+        metrics = (await client.get(f"{url}/metrics")).text
+        assert 'switchyard_rate_limited_total{scope="field"} 2.0' in metrics
+
 
 async def test_aliases_each_count_against_the_field_limit(shop: ShopProcess) -> None:
     settings = gateway_settings(shop, fields={"Query.user": FieldLimit(limit=2, window="1m")})
