@@ -10,6 +10,7 @@ Usage::
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -23,21 +24,26 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from admin import admin_routes
+from admin.usage import usage_routes
 from auth import Authenticator
 from connectors import Connectors
 from metering.runtime import MeteringRuntime
+from observability import Observability, ObservabilityMiddleware
 from schema import build_schema
 from schema.extensions.metering import metering_extensions
 from schema.extensions.quota import cost_function
+from schema.extensions.tracing import operation_tracing
 from settings import Settings, load_settings
 from stores import build_store
-from web.admin import admin_routes
 from web.context import ContextBuilder
 from web.graphiql import graphiql_asset_routes, render_graphiql
 from web.graphql_view import GraphQLView
 from web.middleware import AuthenticationMiddleware, BodyLimitMiddleware, RequestIdMiddleware
 
 __all__ = ["app_from_environment", "create_app", "main"]
+
+logger = logging.getLogger("switchyard")
 
 #: Where ``make assets`` installs GraphiQL's pinned npm bundles.
 DEFAULT_ASSETS = Path(__file__).resolve().parent / "assets"
@@ -51,7 +57,15 @@ def create_app(
 
     # Usage metering and quotas (store, meter, webhooks): built here, run by the lifespan.
     metering = MeteringRuntime.create(settings) if settings.metering.enabled else None
+    observability = Observability.create(settings)
+    authenticator = Authenticator(settings.auth, jwks_transport=transport)
     limits = settings.limits
+    if settings.server.workers > 1 and limits.enabled and limits.store.startswith("memory://"):
+        logger.warning(
+            "[limits] store is memory://: each of the %d workers counts on its own; "
+            "use redis:// to share limits",
+            settings.server.workers,
+        )
     # Built here (a Redis client connects lazily), closed at shutdown.
     counter_store = build_store(
         limits.store,
@@ -62,7 +76,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.connectors = Connectors.create(settings, transport)
+        app.state.connectors = Connectors.create(settings, transport, observability.observer)
         if metering is not None:
             await metering.start()
         try:
@@ -71,7 +85,9 @@ def create_app(
             if metering is not None:
                 await metering.stop()  # flushes pending usage first (SIGTERM included)
             await app.state.connectors.aclose()
+            await authenticator.aclose()
             await counter_store.aclose()
+            observability.shutdown()
 
     routes: list[BaseRoute] = [Route("/healthz", _healthz, methods=["GET"])]
     render_ide = None
@@ -80,13 +96,15 @@ def create_app(
             settings.graphql.assets_dir or DEFAULT_ASSETS, GRAPHIQL_ASSETS
         )
         render_ide = _graphiql_page(settings.graphql.path)
+    routes += admin_routes(settings.observability)
     if metering is not None:
-        routes += admin_routes(metering, settings.limits.plans)
+        routes += usage_routes(metering, settings.limits.plans)
     view = GraphQLView(
         build_schema(
             settings.graphql,
             limits=limits,
             store=counter_store,
+            leading_extensions=[operation_tracing(observability.tracing)],
             extensions=metering_extensions(metering.meter, cost_function(limits.cost_weights))
             if metering
             else (),
@@ -97,10 +115,12 @@ def create_app(
     routes.append(Route(settings.graphql.path, view, methods=None))
     middleware = [
         Middleware(RequestIdMiddleware),
+        Middleware(ObservabilityMiddleware, observability=observability),
         Middleware(
             AuthenticationMiddleware,
-            authenticator=Authenticator(settings.auth),
-            public_paths=("/healthz", GRAPHIQL_ASSETS),
+            authenticator=authenticator,
+            # The dashboard checks for an admin itself and must serve its login form.
+            public_paths=("/healthz", GRAPHIQL_ASSETS, settings.observability.dashboard.path),
             ide_path=settings.graphql.path if settings.graphql.graphiql else None,
         ),
         Middleware(BodyLimitMiddleware, max_body_bytes=settings.server.max_body_bytes),
@@ -124,6 +144,8 @@ def create_app(
     app.state.settings = settings
     app.state.metering = metering
     app.state.counter_store = counter_store
+    app.state.observability = observability
+    app.state.authenticator = authenticator
     return app
 
 

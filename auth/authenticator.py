@@ -19,7 +19,10 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
+import httpx
+
 from auth.api_keys import ApiKeyRecord, key_id, looks_like_key, matches
+from auth.jwt import JwtVerifier
 from auth.key_store import KeyStore
 from auth.principal import Principal, anonymous
 from errors import Unauthenticated
@@ -43,10 +46,14 @@ class Authenticator:
         *,
         keys: KeyStore | None = None,
         tokens: TokenVerifier | None = None,
+        jwks_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.settings = settings
         self.keys = keys or KeyStore(settings)
-        self.tokens = tokens
+        self._jwt = (
+            JwtVerifier(settings.jwt, transport=jwks_transport) if settings.jwt.enabled else None
+        )
+        self.tokens = tokens or self._jwt
         self._challenge = f'Bearer realm="{settings.realm}"'
         self._invalid = f'{self._challenge}, error="invalid_token"'
 
@@ -76,7 +83,16 @@ class Authenticator:
             return self._api_key(value)
         if self.tokens is None:
             raise self._refuse("Invalid API key")
-        return await self.tokens.verify(value)
+        try:
+            return await self.tokens.verify(value)
+        except Unauthenticated as exc:
+            logger.info("refused a bearer token: %s", exc.message)
+            raise self._refuse(exc.message) from None
+
+    async def aclose(self) -> None:
+        """Close the JWKS client, if one was opened (the app's lifespan calls this)."""
+        if self._jwt is not None:
+            await self._jwt.aclose()
 
     def _api_key(self, key: str) -> Principal:
         id = key_id(key)

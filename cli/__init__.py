@@ -5,6 +5,7 @@ Usage::
     switchyard serve --config switchyard.toml --port 8000 --workers 4
     switchyard demo
     switchyard schema > schema.graphql
+    switchyard keys create --client acme --roles reader --plan pro
     switchyard usage export --from 2026-12-01 --to 2026-12-31 --format csv
 """
 
@@ -45,7 +46,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from cli import demo, schema_command, serve, usage
+    from cli import demo, keys, schema_command, serve, usage
 
     parser = argparse.ArgumentParser(
         prog="switchyard", description="GraphQL gateway over REST services"
@@ -55,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         ("serve", serve, "run the gateway"),
         ("demo", demo, "run the demo shop services and the gateway together"),
         ("schema", schema_command, "print the GraphQL schema (SDL)"),
+        ("keys", keys, "create, list and revoke API keys"),
         ("usage", usage, "export usage totals and the amount due (billing)"),
     ):
         sub = commands.add_parser(name, help=help_text)

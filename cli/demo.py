@@ -93,8 +93,10 @@ class _GatewayServer(uvicorn.Server):
 
 
 async def _serve_gateway(settings: Settings) -> None:
+    from cli.keys import demo_keys
     from gateway import create_app
 
+    settings, keys = demo_keys(settings)
     host, port = settings.server.host, settings.server.port
     config = uvicorn.Config(create_app(settings), host=host, port=port, access_log=False)
     server = _GatewayServer(config)
@@ -110,7 +112,10 @@ async def _serve_gateway(settings: Settings) -> None:
     if server.started:
         print(
             f"\nSwitchyard is running.\n  GraphiQL: http://{host}:{port}{settings.graphql.path}\n"
-            f"  Try:      {EXAMPLE_QUERY}\n  Stop:     Ctrl-C\n",
+            f"  Try:      {EXAMPLE_QUERY}\n"
+            f"  Admin key:  {keys['admin']}\n  Reader key: {keys['reader']}\n"
+            f"  (send one as 'X-API-Key: <key>'; valid while this demo runs)\n"
+            f"  Stop:     Ctrl-C\n",
             flush=True,
         )
     await serving

@@ -19,15 +19,19 @@ Usage::
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, ClassVar, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
 import orjson
 
 from connectors.calls import count_call
+from connectors.credentials import NO_CREDENTIALS, Caller, CredentialPolicy
+from connectors.observer import ConnectorObserver, RoutePath
 from errors import BackendError, BackendRejected, BackendTimeout, BackendUnavailable
 from settings import ConnectorConfig
 
@@ -53,18 +57,32 @@ class RestConnector:
     """Base for one backend service; subclasses declare ``service`` and their endpoints."""
 
     service: ClassVar[str]
+    #: What this service is told about the caller (set by ``Connectors.create``).
+    credentials: CredentialPolicy = NO_CREDENTIALS
+    #: Headers of the current caller; only set on a per-request view (:meth:`for_caller`).
+    _caller_headers: Mapping[str, str] = MappingProxyType({})
 
     def __init__(
-        self, client: httpx.AsyncClient, *, max_batch_size: int = 200, max_concurrency: int = 8
+        self,
+        client: httpx.AsyncClient,
+        *,
+        max_batch_size: int = 200,
+        max_concurrency: int = 8,
+        observer: ConnectorObserver | None = None,
     ) -> None:
         self.client = client
+        #: Tracing and metrics hooks (do-nothing by default); see :mod:`connectors.observer`.
+        self.observer = observer or ConnectorObserver()
         self.max_batch_size = max_batch_size
         # A small pool behind a semaphore keeps httpcore's queue bookkeeping short.
         self._slots = asyncio.Semaphore(max_concurrency)
 
     @classmethod
     def from_config(
-        cls, config: ConnectorConfig, transport: httpx.AsyncBaseTransport | None = None
+        cls,
+        config: ConnectorConfig,
+        transport: httpx.AsyncBaseTransport | None = None,
+        observer: ConnectorObserver | None = None,
     ) -> RestConnector:
         """Build the connector and its pooled client from merged configuration."""
         client = httpx.AsyncClient(
@@ -78,16 +96,30 @@ class RestConnector:
             headers={"Accept": "application/json", "User-Agent": "switchyard"},
         )
         return cls(
-            client, max_batch_size=config.max_batch_size, max_concurrency=config.max_connections
+            client,
+            max_batch_size=config.max_batch_size,
+            max_concurrency=config.max_connections,
+            observer=observer,
         )
 
     async def aclose(self) -> None:
         await self.client.aclose()
 
+    def for_caller(self, caller: Caller) -> Self:
+        """A per-request view that sends this caller's credential headers; it shares the
+        pooled client and the semaphore. Without caller-dependent headers, ``self``."""
+        headers = self.credentials.headers_for(caller) if self.credentials.per_caller else {}
+        if not headers:
+            return self
+        view = copy.copy(self)
+        view._caller_headers = headers
+        return view
+
     @staticmethod
     def path(template: str, *params: object) -> str:
-        """Fill ``{}`` placeholders of ``template`` with encoded segments."""
-        return template.format(*(encode_segment(p) for p in params))
+        """Fill ``{}`` placeholders of ``template`` with encoded segments (the result
+        remembers ``template`` as its route, for metrics and spans)."""
+        return RoutePath(template.format(*(encode_segment(p) for p in params)), template)
 
     # -- requests ---------------------------------------------------------------
 
@@ -118,13 +150,20 @@ class RestConnector:
         allow_404: bool = False,
         allow_422: bool = False,
     ) -> httpx.Response:
-        headers = {"Content-Type": "application/json"} if content is not None else None
+        headers: Mapping[str, str] = self._caller_headers
+        if content is not None:
+            headers = {**headers, "Content-Type": "application/json"}
+        route = path.template if isinstance(path, RoutePath) else path
         count_call(self.service)  # metering: backend calls per request
         try:
             async with self._slots:
-                response = await self.client.request(
-                    method, path, params=params, content=content, headers=headers
-                )
+                with self.observer.backend_call(self.service, method, route) as call:
+                    if call.headers:  # traceparent, from the tracing observer
+                        headers = {**headers, **call.headers}
+                    response = await self.client.request(
+                        method, path, params=params, content=content, headers=headers or None
+                    )
+                    call.status = response.status_code
         except httpx.TimeoutException as exc:
             logger.warning("%s %s %s timed out: %r", self.service, method, path, exc)
             raise BackendTimeout(self.service) from exc
@@ -200,6 +239,17 @@ class RestConnector:
         up one by one, concurrently.
         """
         distinct = list(dict.fromkeys(keys))
+        with self.observer.batch(self.service, len(distinct)):
+            return await self._load_entities(distinct, keys, single, batch, key_of)
+
+    async def _load_entities(
+        self,
+        distinct: list[Key],
+        keys: Sequence[Key],
+        single: Callable[[Key], Awaitable[V | None]],
+        batch: Callable[[Sequence[int]], Awaitable[Iterable[V]]] | None,
+        key_of: Callable[[V], Key],
+    ) -> list[V | None]:
         if batch is None or len(distinct) == 1:
             singles, numeric = distinct, []
         else:
@@ -222,7 +272,9 @@ class RestConnector:
     ) -> list[list[V]]:
         """One-to-many lookups (orders of users): a list per key, maybe empty, in key order."""
         groups: dict[int, list[V]] = {key: [] for key in keys}
-        for item in await self._fetch_chunked(list(groups), batch):
+        with self.observer.batch(self.service, len(groups)):
+            fetched = await self._fetch_chunked(list(groups), batch)
+        for item in fetched:
             group = groups.get(key_of(item))
             if group is not None:
                 group.append(item)

@@ -8,7 +8,7 @@ Usage::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import strawberry
@@ -16,7 +16,14 @@ from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
-from schema.extensions import ErrorCodes, RateLimits
+from schema.error_codes import code_error
+from schema.extensions import (
+    RateLimits,
+    RequireOperationName,
+    enforce_authorization,
+    hide_suggestions,
+)
+from schema.policies import PolicyRegistry, default_policies
 from schema.rate_limits import RateLimiter
 from schema.root import Mutation, Query
 from settings import GraphQLSettings, LimitsSettings
@@ -27,37 +34,48 @@ __all__ = ["GatewaySchema", "build_schema"]
 
 
 class GatewaySchema(strawberry.Schema):
-    """Strawberry's schema, minus its logging of every client error (bad queries,
-    missing ids, backend failures are normal traffic); :class:`ErrorCodes` logs the
-    unexpected ones with the request id."""
+    """Strawberry's schema with our error handling: every error gets its code (and
+    unexpected ones are masked and logged with the request id) instead of Strawberry's
+    logging of every client error (bad queries, missing ids, backend failures are normal
+    traffic)."""
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        return None
+        context = execution_context.context if execution_context else None
+        request_id = getattr(context, "request_id", "-")
+        for error in errors:
+            code_error(error, request_id)
+            hide_suggestions(error)
 
 
 def build_schema(
     settings: GraphQLSettings | None = None,
     *,
+    policies: PolicyRegistry | None = None,
     limits: LimitsSettings | None = None,
     store: CounterStore | None = None,
+    leading_extensions: Sequence[Callable[[], Any]] = (),
     extensions: Sequence[Any] = (),
 ) -> GatewaySchema:
     """Assemble the schema with its operation-level extensions (as factories).
 
-    ``limits`` and ``store`` drive rate limiting and cost budgets (defaults: the demo
-    plans on a fresh in-memory store); ``extensions`` adds more (classes or factories,
-    such as quotas and metering), run after the built-in ones."""
+    ``policies`` backs the access directives (default: the demo's rules); ``limits`` and
+    ``store`` drive rate limiting and cost budgets (defaults: the demo plans on a fresh
+    in-memory store). ``leading_extensions`` go first, so their ``on_operation`` wraps
+    every other extension's; ``extensions`` (classes or factories, such as quotas and
+    metering) follow the built-in ones.
+    """
     settings = settings or GraphQLSettings()
     cache_size = settings.document_cache_size
-    built_in: list[Any] = [ErrorCodes]
+    built_in: list[Any] = [*leading_extensions, RequireOperationName]
     if cache_size:
         built_in += [
             lambda: ParserCache(maxsize=cache_size),
             lambda: ValidationCache(maxsize=cache_size),
         ]
     schema = GatewaySchema(query=Query, mutation=Mutation, extensions=[*built_in, *extensions])
+    enforce_authorization(schema, policies or default_policies())
     # The limiter needs the built schema (its directives) and wraps the limited fields'
     # resolvers in it, so it is attached after construction; extensions are read per request.
     limiter = RateLimiter(schema._schema, limits or LimitsSettings(), store or MemoryCounterStore())

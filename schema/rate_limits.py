@@ -3,13 +3,15 @@
 Built once per app (in ``build_schema``) from the schema's ``@rateLimit`` directives, the
 ``[limits]`` configuration and the counter store; :meth:`RateLimiter.check` is called once
 per operation, before execution, by :class:`schema.extensions.RateLimits`. It walks the
-operation once (cost and limited-field occurrences together), then asks the store:
+operation once (cost and limited-field occurrences together), then spends every counter
+in one atomic store step (one Redis round trip):
 
-1. the plan's operation limits ("all" and the operation's kind) and its cost budget --
-   any refusal refuses the whole operation (``RATE_LIMITED``, 429);
-2. each occurrence of a rate-limited field -- a refusal turns that field into null with
-   ``RATE_LIMITED`` while the rest resolves; the field's resolver is never called
-   (:func:`install_field_guards` wraps only the limited fields' resolvers).
+1. the plan's operation limits ("all" and the operation's kind) and its cost budget are
+   all-or-nothing -- one over its limit refuses the whole operation (``RATE_LIMITED``,
+   429) and nothing is counted;
+2. each occurrence of a rate-limited field (aliases count separately) -- a refusal turns
+   that field into null with ``RATE_LIMITED`` while the rest resolves; the field's
+   resolver is never called (:func:`install_field_guards` wraps only limited fields).
 
 Usage::
 
@@ -20,7 +22,6 @@ Usage::
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 from collections.abc import Mapping
@@ -35,7 +36,7 @@ from errors import RateLimited, RateLimiterUnavailable, SwitchyardError
 from schema.cost import CostModel
 from schema.limit_directives import RateLimit
 from settings import LimitsSettings, parse_window
-from stores import CounterStore, RateLimitResult, StoreUnavailable
+from stores import CounterStore, Hit, RateLimitResult, StoreUnavailable
 
 __all__ = ["Decision", "FieldRule", "RateLimiter", "field_rules", "install_field_guards"]
 
@@ -90,88 +91,38 @@ class RateLimiter:
         decision = Decision(cost=analysis.cost)
         if not self.settings.enabled:
             return decision
+        required, labels = self._operation_hits(decision.cost, operation_kind, principal)
+        scopes = {"CLIENT": principal.client_id, "IP": f"ip:{client_ip}", "GLOBAL": "global"}
+        rules = [self.rules[coordinate] for _, coordinate in analysis.found]
+        optional = [
+            Hit(f"{self._prefix}field:{r.coordinate}:{scopes[r.per]}", 1, r.limit, r.window_seconds)
+            for r in rules
+        ]
+        if not required and not optional:
+            return decision
         try:
-            await self._operation_limits(decision, operation_kind, principal)
-            if decision.refused is None and analysis.found:
-                await self._field_limits(decision, analysis.found, principal, client_ip)
+            # One atomic step (one Redis round trip): a refused operation spends nothing.
+            spent, fields = await self.store.hit_many(required, optional)
         except StoreUnavailable:  # only raised when failing closed
             decision.refused = RateLimiterUnavailable()
             decision.status = RateLimiterUnavailable.status_code
             return decision
-        roots = set(analysis.root_keys)
-        limited_roots = {path[0] for path in decision.limited_fields if len(path) == 1}
-        if roots and roots <= limited_roots:
-            decision.all_roots_limited = True
-            decision.status = 429
-        return decision
-
-    async def _operation_limits(
-        self, decision: Decision, operation_kind: str, principal: Principal
-    ) -> None:
-        plan = self.settings.plan(principal.plan)
-        client = principal.client_id
-        checks: list[tuple[str, str, int, int, str]] = []  # label, key, cost, limit, window
-        for kind in ("all", operation_kind):
-            rule = plan.operations.get(kind)  # type: ignore[call-overload]
-            if rule is not None:
-                checks.append(
-                    (f"{kind} operations", f"op:{kind}:{client}", 1, rule.limit, rule.window)
-                )
-        if plan.cost_budget is not None and decision.cost > 0:
-            checks.append(
-                (
-                    "cost budget",
-                    f"budget:{client}",
-                    decision.cost,
-                    plan.cost_budget,
-                    plan.budget_window,
-                )
-            )
-        if not checks:
-            return
-        results = await asyncio.gather(
-            *(
-                self.store.hit(self._prefix + key, cost, limit, parse_window(window))
-                for _, key, cost, limit, window in checks
-            )
-        )
-        _headers(decision, results)
-        for (label, _, cost, limit, window), result in zip(checks, results, strict=True):
-            if not result.allowed:
-                detail = f" (this operation costs {cost})" if label == "cost budget" else ""
+        results = [*spent, *fields]
+        for (label, window), hit, result in zip(labels, required, spent, strict=True):
+            if not result.allowed and result.remaining < hit.cost:
+                detail = f" (this operation costs {hit.cost})" if label == "cost budget" else ""
                 decision.refused = RateLimited(
                     f"Rate limit exceeded: {label} of plan {principal.plan!r} "
-                    f"allow {limit} per {window}{detail}",
+                    f"allow {hit.limit} per {window}{detail}",
                     retry_after=result.retry_after,
-                    limit=limit,
+                    limit=hit.limit,
                     window=window,
                     reset_at=result.reset_at,
                 )
                 decision.status = 429
-                return
-
-    async def _field_limits(
-        self,
-        decision: Decision,
-        found: list[tuple[tuple[str, ...], str]],
-        principal: Principal,
-        client_ip: str,
-    ) -> None:
-        scopes = {"CLIENT": principal.client_id, "IP": f"ip:{client_ip}", "GLOBAL": "global"}
-        rules = [self.rules[coordinate] for _, coordinate in found]
-        results = await asyncio.gather(
-            *(
-                self.store.hit(
-                    f"{self._prefix}field:{rule.coordinate}:{scopes[rule.per]}",
-                    1,
-                    rule.limit,
-                    rule.window_seconds,
-                )
-                for rule in rules
-            )
-        )
-        _headers(decision, results)
-        for (path, _), rule, result in zip(found, rules, results, strict=True):
+                _headers(decision, results)
+                return decision
+        for (path, _), rule, result in zip(analysis.found, rules, fields, strict=True):
             if not result.allowed:
                 decision.limited_fields[path] = RateLimited(
                     f"Rate limit exceeded: {rule.coordinate} allows {rule.limit} per "
@@ -181,25 +132,49 @@ class RateLimiter:
                     window=rule.window,
                     reset_at=result.reset_at,
                 )
+        _headers(decision, results)
+        roots = set(analysis.root_keys)
+        limited_roots = {path[0] for path in decision.limited_fields if len(path) == 1}
+        if roots and roots <= limited_roots:
+            decision.all_roots_limited = True
+            decision.status = 429
+        return decision
+
+    def _operation_hits(
+        self, cost: int, operation_kind: str, principal: Principal
+    ) -> tuple[list[Hit], list[tuple[str, str]]]:
+        """The plan's all-or-nothing counters for this operation, with (label, window)."""
+        plan = self.settings.plan(principal.plan)
+        client = principal.client_id
+        hits: list[Hit] = []
+        labels: list[tuple[str, str]] = []
+        for kind in ("all", operation_kind):
+            rule = plan.operations.get(kind)  # type: ignore[call-overload]
+            if rule is not None:
+                key = f"{self._prefix}op:{kind}:{client}"
+                hits.append(Hit(key, 1, rule.limit, rule.window_seconds))
+                labels.append((f"{kind} operations", rule.window))
+        if plan.cost_budget is not None and cost > 0:
+            key = f"{self._prefix}budget:{client}"
+            hits.append(Hit(key, cost, plan.cost_budget, parse_window(plan.budget_window)))
+            labels.append(("cost budget", plan.budget_window))
+        return hits, labels
 
 
 def _headers(decision: Decision, results: list[RateLimitResult]) -> None:
-    """IETF RateLimit headers of the tightest counter seen so far, plus Retry-After."""
+    """IETF RateLimit headers of the tightest counter, plus Retry-After when limited."""
     now = time.time()
     counted = [r for r in results if not r.degraded]
     if not counted:
         return
     tightest = min(counted, key=lambda r: (r.remaining, -r.reset_at))
-    current = decision.headers.get("RateLimit-Remaining")
-    if current is None or tightest.remaining < int(current):
-        decision.headers["RateLimit-Limit"] = str(tightest.limit)
-        decision.headers["RateLimit-Remaining"] = str(tightest.remaining)
-        decision.headers["RateLimit-Reset"] = str(max(0, math.ceil(tightest.reset_at - now)))
-    refused = [r.retry_after for r in counted if not r.allowed]
-    if refused:
-        retry = max(1, math.ceil(max(refused)))
-        previous = int(decision.headers.get("Retry-After", "0"))
-        decision.headers["Retry-After"] = str(max(retry, previous))
+    decision.headers["RateLimit-Limit"] = str(tightest.limit)
+    decision.headers["RateLimit-Remaining"] = str(tightest.remaining)
+    decision.headers["RateLimit-Reset"] = str(max(0, math.ceil(tightest.reset_at - now)))
+    errors = [decision.refused, *decision.limited_fields.values()]
+    retry = [e.retry_after for e in errors if isinstance(e, RateLimited)]
+    if retry:
+        decision.headers["Retry-After"] = str(max(retry))
 
 
 def field_rules(schema: GraphQLSchema, settings: LimitsSettings) -> dict[str, FieldRule]:

@@ -7,6 +7,7 @@ import strawberry
 from connectors import OrderRecord
 from resolvers import orders, products, users
 from resolvers.context import GatewayContext
+from schema.directives import Authenticated
 from schema.limit_directives import Cost, RateLimit, RateLimitPer
 from schema.types import CreateOrderInput, Order, Product, User
 
@@ -36,7 +37,11 @@ class Query:
 class Mutation:
     @strawberry.mutation(
         description="Place an order; the orders service checks the user and products.",
-        directives=[RateLimit(limit=10, window="1m", per=RateLimitPer.CLIENT), Cost(weight=10)],
+        directives=[
+            Authenticated(),
+            RateLimit(limit=10, window="1m", per=RateLimitPer.CLIENT),
+            Cost(weight=10),
+        ],
     )
     async def create_order(
         self, info: strawberry.Info[GatewayContext, None], input: CreateOrderInput

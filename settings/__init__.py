@@ -19,6 +19,7 @@ from settings.model import (
     ServiceSettings,
     Settings,
 )
+from settings.observability import ObservabilitySettings
 
 __all__ = [
     "ApiKeyEntry",
@@ -30,6 +31,7 @@ __all__ = [
     "JwtSettings",
     "LimitsSettings",
     "MeteringSettings",
+    "ObservabilitySettings",
     "PlanSettings",
     "ServerSettings",
     "ServiceCredentials",

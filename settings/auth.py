@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 
 class _Strict(BaseModel):
@@ -81,7 +81,7 @@ class JwtSettings(_Strict):
     #: Local JWKS file, used instead of (or before) ``jwks_url``.
     jwks_file: Path | None = None
     #: Asymmetric algorithms accepted with JWKS keys.
-    algorithms: tuple[str, ...] = ("RS256", "ES256", "EdDSA")
+    algorithms: tuple[str, ...] = ("RS256", "ES256", "EdDSA", "Ed25519")
     #: How long fetched keys are trusted before a background refresh, in seconds.
     jwks_cache_seconds: float = Field(default=300.0, gt=0)
     #: At most one JWKS fetch per this many seconds (unknown ``kid`` floods cannot hammer it).
@@ -133,6 +133,10 @@ class ServiceCredentials(_Strict):
     #: Sign ``X-Principal-Id``/``X-Principal-Roles`` with HMAC-SHA256 under this secret.
     signed_identity_secret: SecretStr | None = None
 
-    @property
-    def propagates(self) -> bool:
-        return self.forward_authorization or self.signed_identity_secret is not None
+    @model_validator(mode="after")
+    def _one_authorization(self) -> ServiceCredentials:
+        if self.forward_authorization and any(
+            name.lower() == "authorization" for name in self.static_headers
+        ):
+            raise ValueError("forward_authorization and a static Authorization header conflict")
+        return self

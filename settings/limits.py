@@ -106,20 +106,20 @@ class PlanSettings(StrictModel):
 def _demo_plans() -> dict[str, PlanSettings]:
     return {
         "free": PlanSettings(
-            operations={"all": RateRule(limit=120, window="1m")},
-            cost_budget=2_000,
+            operations={"all": RateRule(limit=600, window="1m")},
+            cost_budget=20_000,
             monthly_quota_points=100_000,
             price_per_1000_points=0.0,
         ),
         "pro": PlanSettings(
-            operations={"all": RateRule(limit=1_200, window="1m")},
-            cost_budget=20_000,
+            operations={"all": RateRule(limit=6_000, window="1m")},
+            cost_budget=200_000,
             monthly_quota_points=5_000_000,
             price_per_1000_points=0.50,
         ),
         "enterprise": PlanSettings(
-            operations={"all": RateRule(limit=12_000, window="1m")},
-            cost_budget=200_000,
+            operations={"all": RateRule(limit=60_000, window="1m")},
+            cost_budget=2_000_000,
             monthly_quota_points=None,
             price_per_1000_points=0.25,
         ),

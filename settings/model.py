@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from settings.auth import AuthSettings, ServiceCredentials
 from settings.limits import LimitsSettings
 from settings.metering import MeteringSettings
+from settings.observability import ObservabilitySettings
 
 
 class StrictModel(BaseModel):
@@ -94,6 +95,7 @@ class Settings(StrictModel):
     graphql: GraphQLSettings = GraphQLSettings()
     connectors: ConnectorDefaults = ConnectorDefaults()
     services: dict[str, ServiceSettings] = Field(default_factory=lambda: dict(DEMO_SERVICES))
+    observability: ObservabilitySettings = ObservabilitySettings()
     auth: AuthSettings = AuthSettings()
     limits: LimitsSettings = LimitsSettings()
     metering: MeteringSettings = MeteringSettings()

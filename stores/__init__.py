@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 __all__ = [
     "CounterStore",
     "GuardedStore",
+    "Hit",
     "RateLimitResult",
     "StoreUnavailable",
     "build_store",
@@ -60,6 +62,16 @@ class RateLimitResult:
     degraded: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One counter to spend in :meth:`CounterStore.hit_many`."""
+
+    key: str
+    cost: int
+    limit: int
+    window_seconds: int
+
+
 @runtime_checkable
 class CounterStore(Protocol):
     """What rate limits, budgets and quotas need from a store."""
@@ -67,6 +79,14 @@ class CounterStore(Protocol):
     async def hit(self, key: str, cost: int, limit: int, window_seconds: int) -> RateLimitResult:
         """Atomically add ``cost`` to ``key``'s counter for the current window unless that
         would exceed ``limit``; a refused hit is not counted."""
+        ...
+
+    async def hit_many(
+        self, required: Sequence[Hit], optional: Sequence[Hit] = ()
+    ) -> tuple[list[RateLimitResult], list[RateLimitResult]]:
+        """Several counters in one atomic step (one Redis round trip): the ``required`` hits
+        are all-or-nothing (one over its limit: none is counted, and no ``optional`` hit
+        either); each ``optional`` hit is then counted if it fits on its own."""
         ...
 
     async def peek(self, key: str, limit: int, window_seconds: int) -> RateLimitResult:
@@ -115,6 +135,19 @@ class GuardedStore:
         except StoreUnavailable as exc:
             return self._failed(exc, limit, window_seconds)
 
+    async def hit_many(
+        self, required: Sequence[Hit], optional: Sequence[Hit] = ()
+    ) -> tuple[list[RateLimitResult], list[RateLimitResult]]:
+        try:
+            self._check_down()
+            return await self.inner.hit_many(required, optional)
+        except StoreUnavailable as exc:
+            self._failed(exc, 0, 1)  # counts, marks down, raises when failing closed
+            return (
+                [self._degraded(h.limit, h.window_seconds) for h in required],
+                [self._degraded(h.limit, h.window_seconds) for h in optional],
+            )
+
     async def peek(self, key: str, limit: int, window_seconds: int) -> RateLimitResult:
         try:
             self._check_down()
@@ -155,6 +188,9 @@ class GuardedStore:
         self._mark_down()
         if not self.fail_open:
             raise exc
+        return self._degraded(limit, window_seconds)
+
+    def _degraded(self, limit: int, window_seconds: int) -> RateLimitResult:
         _, reset_at = window_bounds(time.time(), window_seconds)
         return RateLimitResult(True, limit, limit, reset_at, 0.0, degraded=True)
 

@@ -13,9 +13,9 @@ Usage::
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from stores import RateLimitResult, window_bounds
+from stores import Hit, RateLimitResult, window_bounds
 
 __all__ = ["MemoryCounterStore"]
 
@@ -38,10 +38,30 @@ class MemoryCounterStore:
         if used + cost > limit:
             return RateLimitResult(False, limit, max(0, limit - used), reset_at, reset_at - now)
         used += cost
-        self._windows[key] = (reset_at, used)
-        if len(self._windows) >= self._next_sweep:
-            self._sweep(now)
+        self._remember(key, reset_at, used, now)
         return RateLimitResult(True, limit, max(0, limit - used), reset_at, 0.0)
+
+    async def hit_many(
+        self, required: Sequence[Hit], optional: Sequence[Hit] = ()
+    ) -> tuple[list[RateLimitResult], list[RateLimitResult]]:
+        # No await inside: atomic on the event loop, like the Redis script.
+        now = self._clock()
+        refused = False
+        for hit in required:
+            used, _ = self._used(hit.key, now, hit.window_seconds)
+            refused = refused or used + hit.cost > hit.limit
+        first = [self._spend(hit, now, count=not refused) for hit in required]
+        rest = [self._spend(hit, now, count=not refused) for hit in optional]
+        return first, rest
+
+    def _spend(self, hit: Hit, now: float, *, count: bool) -> RateLimitResult:
+        used, reset_at = self._used(hit.key, now, hit.window_seconds)
+        if not count or used + hit.cost > hit.limit:
+            remaining = max(0, hit.limit - used)
+            return RateLimitResult(False, hit.limit, remaining, reset_at, reset_at - now)
+        used += hit.cost
+        self._remember(hit.key, reset_at, used, now)
+        return RateLimitResult(True, hit.limit, max(0, hit.limit - used), reset_at, 0.0)
 
     async def peek(self, key: str, limit: int, window_seconds: int) -> RateLimitResult:
         now = self._clock()
@@ -73,6 +93,11 @@ class MemoryCounterStore:
         if entry is None or entry[0] != reset_at:
             return 0, reset_at
         return entry[1], reset_at
+
+    def _remember(self, key: str, reset_at: float, used: int, now: float) -> None:
+        self._windows[key] = (reset_at, used)
+        if len(self._windows) >= self._next_sweep:
+            self._sweep(now)
 
     def _sweep(self, now: float) -> None:
         self._windows = {k: v for k, v in self._windows.items() if v[0] > now}

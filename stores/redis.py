@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from typing import Any, TypeVar
 
 from redis.asyncio import Redis
@@ -26,7 +26,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from stores import RateLimitResult, StoreUnavailable
+from stores import Hit, RateLimitResult, StoreUnavailable
 
 __all__ = ["RedisCounterStore"]
 
@@ -53,12 +53,59 @@ redis.call('PEXPIRE', KEYS[1], reset_ms + 1000)
 return {1, used, reset_ms}
 """
 
+# KEYS = counters; ARGV = number of required counters, then cost, limit, window per key.
+# The required counters are all-or-nothing; the others count only if those passed and
+# they fit. Each key is re-read before it is written, so a key named twice counts twice.
+# Returns {allowed, used, milliseconds until the window ends} per key.
+_HIT_MANY = """
+local t = redis.call('TIME')
+local sec = tonumber(t[1])
+local now_ms = sec * 1000 + math.floor(tonumber(t[2]) / 1000)
+local required = tonumber(ARGV[1])
+local function state(i)
+  local cost = tonumber(ARGV[3 * i - 1])
+  local limit = tonumber(ARGV[3 * i])
+  local window = tonumber(ARGV[3 * i + 1])
+  local start = sec - (sec % window)
+  local s = redis.call('HMGET', KEYS[i], 's', 'c')
+  local used = 0
+  if s[1] and tonumber(s[1]) == start then used = tonumber(s[2]) end
+  return cost, limit, start, used, (start + window) * 1000 - now_ms
+end
+local refused = false
+for i = 1, required do
+  local cost, limit, start, used = state(i)
+  if used + cost > limit then refused = true end
+end
+local out = {}
+for i = 1, #KEYS do
+  local cost, limit, start, used, reset_ms = state(i)
+  local allowed = 0
+  if (not refused) and used + cost <= limit then
+    allowed = 1
+    used = used + cost
+    redis.call('HSET', KEYS[i], 's', start, 'c', used)
+    redis.call('PEXPIRE', KEYS[i], reset_ms + 1000)
+  end
+  out[i] = {allowed, used, reset_ms}
+end
+return out
+"""
+
 # KEYS[1] = counter; ARGV = amount, ttl seconds. Returns the new value.
 _INCR = """
 local value = redis.call('INCRBY', KEYS[1], tonumber(ARGV[1]))
 if value == tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2])) end
 return value
 """
+
+
+def _result(limit: int, row: Any, now: float) -> RateLimitResult:
+    allowed, used, reset_ms = int(row[0]), int(row[1]), int(row[2])
+    reset_in = max(0.0, reset_ms / 1000)
+    return RateLimitResult(
+        bool(allowed), limit, max(0, limit - used), now + reset_in, 0.0 if allowed else reset_in
+    )
 
 
 class RedisCounterStore:
@@ -74,9 +121,25 @@ class RedisCounterStore:
         )
         self._hit = self._redis.register_script(_HIT)
         self._incr = self._redis.register_script(_INCR)
+        self._hit_many = self._redis.register_script(_HIT_MANY)
 
     async def hit(self, key: str, cost: int, limit: int, window_seconds: int) -> RateLimitResult:
         return await self._run(key, cost, limit, window_seconds, peek=False)
+
+    async def hit_many(
+        self, required: Sequence[Hit], optional: Sequence[Hit] = ()
+    ) -> tuple[list[RateLimitResult], list[RateLimitResult]]:
+        hits = [*required, *optional]
+        if not hits:
+            return [], []
+        args: list[int] = [len(required)]
+        for hit in hits:
+            args += [hit.cost, hit.limit, int(hit.window_seconds)]
+        keys = [self.key_prefix + hit.key for hit in hits]
+        reply: Any = await self._bounded(self._hit_many(keys=keys, args=args))
+        now = time.time()
+        results = [_result(hit.limit, row, now) for hit, row in zip(hits, reply, strict=True)]
+        return results[: len(required)], results[len(required) :]
 
     async def peek(self, key: str, limit: int, window_seconds: int) -> RateLimitResult:
         return await self._run(key, 1, limit, window_seconds, peek=True)
@@ -105,12 +168,7 @@ class RedisCounterStore:
                 args=[cost, limit, int(window_seconds), "1" if peek else "0"],
             )
         )
-        allowed, used, reset_ms = int(reply[0]), int(reply[1]), int(reply[2])
-        reset_in = max(0.0, reset_ms / 1000)
-        remaining = max(0, limit - used)
-        return RateLimitResult(
-            bool(allowed), limit, remaining, time.time() + reset_in, 0.0 if allowed else reset_in
-        )
+        return _result(limit, reply, time.time())
 
     async def _bounded(self, call: Awaitable[T]) -> T:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from auth import anonymous
-from connectors import Connectors
+from connectors import Caller, Connectors
 from connectors.calls import CallCounter, bind_call_counter
 from resolvers import GatewayContext, build_loaders
 from settings import GraphQLSettings
@@ -22,6 +22,15 @@ class ContextBuilder:
         client_ip = request.client.host if request.client else "unknown"
         # Authentication (when configured) puts the principal on request.state first.
         principal = getattr(request.state, "principal", None) or anonymous(client_ip)
+        # Connectors get the caller explicitly; each service's settings decide what it sees.
+        connectors = connectors.for_caller(
+            Caller(
+                id=principal.client_id,
+                roles=principal.roles,
+                authenticated=principal.authenticated,
+                authorization=request.headers.get("authorization"),
+            )
+        )
         calls = CallCounter()
         bind_call_counter(calls)
         return GatewayContext(

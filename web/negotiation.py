@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 
@@ -40,8 +42,12 @@ def _quality(params: str) -> float:
     for param in params.split(";"):
         name, _, value = param.strip().partition("=")
         if name.strip().lower() == "q":
-            try:
-                return float(value)
-            except ValueError:
-                return 0.0
+            # RFC 9110 qvalues are 0..1 with up to three decimals; float() would also
+            # take "nan", "inf" or "1e3", and a NaN rank never compares, so a malformed
+            # q would win or lose at random. Treat it as "not acceptable".
+            value = value.strip()
+            return float(value) if _QVALUE.fullmatch(value) else 0.0
     return 1.0
+
+
+_QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")

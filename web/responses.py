@@ -21,6 +21,8 @@ def error_response(
     return Response(
         orjson.dumps(body),
         status_code=status_code or error.status_code,
-        media_type=media_type,
+        # Starlette only adds a charset to text/* types; say utf-8 explicitly like the
+        # GraphQL responses do.
+        media_type=f"{media_type}; charset=utf-8",
         headers={**getattr(error, "headers", {}), **(headers or {})},
     )

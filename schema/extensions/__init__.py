@@ -4,7 +4,14 @@ Each is passed to the schema as a class or factory, never as a shared instance:
 an instance would carry one request's state into another.
 """
 
-from schema.extensions.error_codes import ErrorCodes
+from schema.extensions.authorization import Requirement, enforce_authorization, hide_suggestions
+from schema.extensions.operation_name import RequireOperationName
 from schema.extensions.rate_limit import RateLimits
 
-__all__ = ["ErrorCodes", "RateLimits"]
+__all__ = [
+    "RateLimits",
+    "RequireOperationName",
+    "Requirement",
+    "enforce_authorization",
+    "hide_suggestions",
+]

@@ -1,15 +1,15 @@
 """Meter every operation once it has an answer: one record, no I/O on the request path.
 
-After the operation (``on_operation`` exit, after :class:`ErrorCodes` gave every error
-its code) this counts the successful field resolutions by walking the operation along
-its result (:func:`metering.resolved_fields`, no per-field wrapper), the errors by
+After the operation (``on_operation`` exit; every error has its code by then, see
+:mod:`schema.error_codes`) this counts the successful field resolutions by walking the
+operation along its result (:func:`metering.resolved_fields`, no per-field wrapper), the errors by
 code, the backend calls the connectors counted on the context, the static cost and the
 latency, and hands them to :meth:`metering.Meter.record`, which only adds to an
 in-memory bucket. A background task writes the buckets to the store.
 
 Usage::
 
-    extensions=[ErrorCodes, lambda: Metering(meter=meter, cost_of=operation_cost)]
+    extensions=[lambda: Metering(meter=meter, cost_of=cost_function())]
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from strawberry.extensions import SchemaExtension
 
 from metering import Meter, error_codes, resolved_fields
+from schema.error_codes import code_error
 from schema.extensions.quota import CostFunction, QuotaGuard, operation_cost_of
 
 __all__ = ["Metering", "metering_extensions"]
@@ -53,6 +54,8 @@ class Metering(SchemaExtension):
         result = ctx.result
         data = getattr(result, "data", None)
         errors = list(getattr(result, "errors", None) or ctx.pre_execution_errors or ())
+        for error in errors:  # idempotent; GatewaySchema.process_errors usually did it
+            code_error(error, getattr(context, "request_id", "-"))
         executed = data is not None or any(error.path for error in errors)
         document = ctx.graphql_document
         if document is None:

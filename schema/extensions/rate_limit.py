@@ -22,6 +22,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
+from observability.record import current_request
 from schema.rate_limits import Decision, RateLimiter
 
 __all__ = ["RateLimits"]
@@ -57,15 +58,42 @@ class RateLimits(SchemaExtension):
             context.client_ip,
         )
         context.response_headers.update(decision.headers)
+        record = current_request()
+        if record is not None:  # the access log, the trace and the metrics report these
+            record.cost = decision.cost
+            if decision.refused is not None:
+                record.rate_limited.append("operation")
+            record.rate_limited += ["field"] * len(decision.limited_fields)
         if decision.status is not None:
             context.response_status = decision.status
         if decision.refused is not None:
-            error = GraphQLError(decision.refused.message, original_error=decision.refused)
+            refused = decision.refused
+            error = GraphQLError(
+                refused.message, original_error=refused, extensions=refused.extensions()
+            )
             execution.result = ExecutionResult(data=None, errors=[error])
         elif decision.limited_fields:
             context.limited_fields.update(decision.limited_fields)
         yield
 
     def get_results(self) -> dict[str, Any]:
-        # Requests that never reached execution (parse/validation errors) cost nothing.
-        return {"cost": self.decision.cost if self.decision is not None else 0}
+        # Request errors (parse, validation, variable coercion) are answered with errors
+        # only: the operation never ran, so there is no cost to report. An operation this
+        # extension refused does report the cost it was refused for.
+        decision = self.decision
+        if decision is None:
+            return {}
+        result = self.execution_context.result
+        if decision.refused is None and _request_error(result):
+            return {}
+        return {"cost": decision.cost}
+
+
+def _request_error(result: Any) -> bool:
+    errors = getattr(result, "errors", None)
+    return bool(
+        result is not None
+        and getattr(result, "data", None) is None
+        and errors
+        and all(error.path is None for error in errors)
+    )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from resolvers import orders
+from schema.limit_directives import ListSize
 
 if TYPE_CHECKING:
     from schema.types.products import Product
@@ -28,7 +29,7 @@ class Order:
     user: Annotated[User, strawberry.lazy("schema.types.users")] = strawberry.field(
         resolver=orders.user_of_order
     )
-    items: list[OrderItem]
+    items: list[OrderItem] = strawberry.field(directives=[ListSize(assumed_size=3)])
 
 
 @strawberry.input(description="One line of a new order.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -11,7 +12,7 @@ from connectors import ProductsConnector, UsersConnector, encode_segment
 from errors import BackendError, BackendRejected, BackendTimeout, BackendUnavailable
 
 
-def users(handler: Callable[[httpx.Request], httpx.Response], **kw: int) -> UsersConnector:
+def users(handler: Callable[[httpx.Request], httpx.Response], **kw: Any) -> UsersConnector:
     client = httpx.AsyncClient(base_url="http://users.test", transport=httpx.MockTransport(handler))
     return UsersConnector(client, **kw)
 

@@ -12,9 +12,11 @@ import time
 import httpx
 import pytest
 
-from settings import LimitsSettings, PlanSettings, ServiceSettings, Settings
+from auth import generate_key, hash_key
+from auth.api_keys import key_id
+from settings import AuthSettings, LimitsSettings, PlanSettings, ServiceSettings, Settings
 from settings.limits import FieldLimit, RateRule
-from tests.support.gateway_server import serve_gateway
+from tests.support.gateway_server import serve_gateway, wait_for_fresh_window
 from tests.support.redis_server import RedisServer, free_port
 from tests.support.shop import ShopProcess
 
@@ -30,13 +32,6 @@ def gateway_settings(shop: ShopProcess, **limits: object) -> Settings:
             "limits": LimitsSettings.model_validate(limits),
         }
     )
-
-
-def wait_for_fresh_window(window: int = 60, margin: float = 5.0) -> None:
-    """Counters use fixed windows aligned to the clock; start a burst well inside one."""
-    left = window - time.time() % window
-    if left < margin:
-        time.sleep(left + 0.05)
 
 
 async def post(
@@ -93,6 +88,9 @@ async def test_limited_field_is_null_without_a_backend_call(
         assert only_limited.json()["data"] == {"user": None}
         assert shop.stats("users")["requests"] == 2
 
+        metrics = (await client.get(f"{url}/metrics")).text
+        assert 'switchyard_rate_limited_total{scope="field"} 2.0' in metrics
+
 
 async def test_aliases_each_count_against_the_field_limit(shop: ShopProcess) -> None:
     settings = gateway_settings(shop, fields={"Query.user": FieldLimit(limit=2, window="1m")})
@@ -107,21 +105,37 @@ async def test_aliases_each_count_against_the_field_limit(shop: ShopProcess) -> 
 
 
 async def test_create_order_directive_limits_mutations_per_client(shop: ShopProcess) -> None:
-    settings = gateway_settings(shop)
+    """createOrder is @authenticated and @rateLimit(10, "1m", CLIENT): each API key
+    (client) gets its own ten orders a minute."""
+    keys = {client: generate_key() for client in ("acme", "globex")}
+    entries = [
+        {"id": key_id(key), "hash": hash_key(key), "client": client} for client, key in keys.items()
+    ]
+    settings = gateway_settings(shop).model_copy(
+        update={"auth": AuthSettings.model_validate({"api_keys": entries})}
+    )
     mutation = (
         "mutation($u: ID!) { createOrder(input: {userId: $u, items: [{productId: 1, quantity: 1}]})"
         " { id } }"
     )
+    body = {"query": mutation, "variables": {"u": "977"}}
     wait_for_fresh_window()
     async with serve_gateway(settings) as url, httpx.AsyncClient(timeout=10) as client:
-        responses = [await post(client, url, mutation, u="977") for _ in range(11)]
+        acme = {"X-API-Key": keys["acme"]}
+        responses = [
+            await client.post(f"{url}/graphql", json=body, headers=acme) for _ in range(11)
+        ]
+        other = await client.post(
+            f"{url}/graphql", json=body, headers={"X-API-Key": keys["globex"]}
+        )
     assert [r.status_code for r in responses] == [200] * 10 + [429]
     assert all(r.json()["data"]["createOrder"]["id"] for r in responses[:10])
     refused = responses[10].json()
     assert refused["data"] is None  # createOrder is non-null: the null reaches the root
     assert refused["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
     assert refused["errors"][0]["extensions"]["limit"] == 10
-    assert shop.stats("orders")["requests"] == 10  # the 11th POST never left the gateway
+    assert other.status_code == 200 and other.json()["data"]["createOrder"]["id"]
+    assert shop.stats("orders")["requests"] == 11  # the refused POST never left the gateway
 
 
 async def test_cost_budget_refuses_before_execution(shop: ShopProcess) -> None:

@@ -11,8 +11,7 @@ from collections import Counter
 
 import httpx
 
-from tests.e2e.test_rate_limits import wait_for_fresh_window
-from tests.support.gateway_server import GatewayProcess
+from tests.support.gateway_server import GatewayProcess, wait_for_fresh_window
 from tests.support.shop import ShopProcess
 
 REQUESTS = 200

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from stores import CounterStore, build_store
-from stores.memory import MemoryCounterStore
+from stores import CounterStore, Hit, build_store
+from stores.memory import SWEEP_EVERY, MemoryCounterStore
 
 
 class Clock:
@@ -66,3 +66,24 @@ async def test_incr_counts_until_expiry() -> None:
 def test_build_store_picks_the_backend() -> None:
     assert isinstance(build_store("memory://"), MemoryCounterStore)
     assert isinstance(build_store("memory://"), CounterStore)
+
+
+async def test_hit_many_required_is_all_or_nothing() -> None:
+    store = MemoryCounterStore()
+    ops, budget, field = Hit("ops", 1, 5, 60), Hit("budget", 8, 10, 60), Hit("f", 1, 1, 60)
+    spent, fields = await store.hit_many([ops, budget], [field, field])
+    assert [r.allowed for r in spent] == [True, True]
+    assert [r.allowed for r in fields] == [True, False]  # the same key twice counts twice
+    spent, fields = await store.hit_many([ops, budget], [])  # budget 8 + 8 > 10
+    assert [r.allowed for r in spent] == [False, False]
+    assert (await store.peek("ops", 5, 60)).remaining == 4  # nothing was counted
+
+
+async def test_expired_windows_are_swept() -> None:
+    clock = Clock(1_000_040.0)
+    store = MemoryCounterStore(clock)
+    for index in range(SWEEP_EVERY - 1):
+        await store.hit_many([], [Hit(f"k{index}", 1, 5, 60)])
+    clock.now += 120  # every window so far has ended
+    await store.hit_many([], [Hit("fresh", 1, 5, 60)])
+    assert len(store._windows) == 1

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from stores import GuardedStore, StoreUnavailable, build_store
+from stores import GuardedStore, Hit, StoreUnavailable, build_store
 from stores.redis import RedisCounterStore
 from tests.support.redis_server import RedisServer, free_port
 
@@ -75,4 +75,25 @@ async def test_slow_redis_is_bounded_by_the_timeout() -> None:
             assert (await store.hit("k", 1, 5, 3600)).remaining in (2, 3)
         finally:
             server.resume()
+            await store.aclose()
+
+
+async def test_hit_many_is_atomic_across_clients(redis_url: str) -> None:
+    stores = [RedisCounterStore(redis_url, timeout_seconds=2) for _ in range(2)]
+    try:
+        ops, field = Hit("ops", 1, 30, 3600), Hit("f", 1, 10, 3600)
+        calls = [s.hit_many([ops], [field]) for s in stores for _ in range(25)]
+        outcomes = await asyncio.gather(*calls)
+        assert sum(spent[0].allowed for spent, _ in outcomes) == 30
+        assert sum(fields[0].allowed for _, fields in outcomes) == 10
+        # refused operations counted no field
+        assert all(not f[0].allowed for spent, f in outcomes if not spent[0].allowed)
+        budget = Hit("b", 8, 10, 3600)
+        spent, _ = await stores[0].hit_many([budget, Hit("ops2", 1, 5, 3600)])
+        assert [r.allowed for r in spent] == [True, True]
+        spent, _ = await stores[0].hit_many([budget, Hit("ops2", 1, 5, 3600)])
+        assert [r.allowed for r in spent] == [False, False]
+        assert (await stores[0].peek("ops2", 5, 3600)).remaining == 4
+    finally:
+        for store in stores:
             await store.aclose()

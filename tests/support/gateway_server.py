@@ -59,6 +59,13 @@ async def serve_gateway(settings: Settings) -> AsyncIterator[str]:
         await asyncio.wait_for(task, timeout=10)
 
 
+def wait_for_fresh_window(window: int = 60, margin: float = 5.0) -> None:
+    """Counters use fixed windows aligned to the clock; start a burst well inside one."""
+    left = window - time.time() % window
+    if left < margin:
+        time.sleep(left + 0.05)
+
+
 class GatewayProcess:
     """``uvicorn --factory gateway:app_from_environment`` in a subprocess on a free port."""
 

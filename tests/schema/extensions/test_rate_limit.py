@@ -50,7 +50,7 @@ async def test_every_response_reports_its_cost() -> None:
         response = await ask(client, "{ users(limit: 3) { id orders { id } } }")
         assert response.json()["extensions"]["cost"] == 3 * (1 + 5)  # @listSize(5) on orders
         invalid = await ask(client, "{ nope }")
-        assert invalid.json()["extensions"]["cost"] == 0
+        assert "extensions" not in invalid.json()  # never executed: errors only
 
 
 async def test_limits_off_still_reports_cost_and_never_limits() -> None:
@@ -100,9 +100,7 @@ async def test_sdl_shows_the_directives() -> None:
     from schema import build_schema
 
     sdl = build_schema().as_str()
-    assert (
-        'createOrder(input: CreateOrderInput!): Order! @rateLimit(limit: 10, window: "1m", '
-        "per: CLIENT)" in sdl
-    )
+    [create_order] = [line for line in sdl.splitlines() if "createOrder(input:" in line]
+    assert '@rateLimit(limit: 10, window: "1m", per: CLIENT) @cost(weight: 10)' in create_order
     assert "directive @cost(weight: Int!) on FIELD_DEFINITION" in sdl
     assert "orders: [Order!]! @listSize(assumedSize: 5)" in sdl

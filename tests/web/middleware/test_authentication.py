@@ -30,6 +30,7 @@ def _app(settings: AuthSettings) -> Starlette:
                 AuthenticationMiddleware,
                 authenticator=Authenticator(settings),
                 public_paths=("/healthz",),
+                ide_path="/whoami",
             )
         ],
     )
@@ -71,3 +72,13 @@ async def test_required_leaves_public_paths_open() -> None:
     assert refused.status_code == 401
     assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert public.status_code == 200 and public.json()["auth"] is False
+
+
+async def test_required_leaves_only_the_ide_page_open() -> None:
+    transport = httpx.ASGITransport(app=_app(AuthSettings(required=True)))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        page = await client.get("/whoami", headers={"Accept": "text/html"})
+        query = await client.get("/whoami?query={__typename}", headers={"Accept": "text/html"})
+        bad = await client.get("/whoami", headers={"Accept": "text/html", "X-API-Key": "nope"})
+    assert page.status_code == 200
+    assert query.status_code == 401 and bad.status_code == 401

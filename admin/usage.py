@@ -1,4 +1,4 @@
-"""The admin surface: usage for billing systems and the webhook delivery log.
+"""Admin endpoints for billing: usage for billing systems and the webhook delivery log.
 
 Both endpoints need a principal with the ``admin`` role (an API key or JWT carrying it);
 anyone else gets a GraphQL-shaped 401 (no credentials) or 403 (not an admin).
@@ -9,7 +9,7 @@ anyone else gets a GraphQL-shaped 401 (no credentials) or 403 (not an admin).
 
 Usage::
 
-    routes += admin_routes(runtime, settings.limits.plans)
+    routes += usage_routes(runtime, settings.limits.plans)
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from metering import Period, PlanTerms, usage_report
 from metering.runtime import MeteringRuntime
 from web.responses import error_response
 
-__all__ = ["ADMIN_ROLE", "admin_routes"]
+__all__ = ["ADMIN_ROLE", "usage_routes"]
 
 ADMIN_ROLE = "admin"
 
 
-def admin_routes(runtime: MeteringRuntime, plans: Mapping[str, PlanTerms]) -> list[BaseRoute]:
+def usage_routes(runtime: MeteringRuntime, plans: Mapping[str, PlanTerms]) -> list[BaseRoute]:
     async def usage(request: Request) -> Response:
         try:
             _require_admin(request)

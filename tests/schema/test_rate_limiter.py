@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from graphql import parse
@@ -12,7 +13,7 @@ from schema import build_schema
 from schema.rate_limits import Decision, RateLimiter
 from settings import LimitsSettings, PlanSettings
 from settings.limits import FieldLimit, RateRule
-from stores import CounterStore, GuardedStore, RateLimitResult, StoreUnavailable
+from stores import CounterStore, GuardedStore, Hit, RateLimitResult, StoreUnavailable
 from stores.memory import MemoryCounterStore
 
 PLAN = {"free": PlanSettings(operations={"all": RateRule(limit=1000, window="1h")})}
@@ -88,6 +89,11 @@ class DownStore:
         raise StoreUnavailable("down")
 
     async def peek(self, key: str, limit: int, window_seconds: int) -> RateLimitResult:
+        raise StoreUnavailable("down")
+
+    async def hit_many(
+        self, required: Sequence[Hit], optional: Sequence[Hit] = ()
+    ) -> tuple[list[RateLimitResult], list[RateLimitResult]]:
         raise StoreUnavailable("down")
 
     async def incr(self, key: str, amount: int, ttl_seconds: int) -> int:
