@@ -47,15 +47,24 @@ CREATE TABLE IF NOT EXISTS markers (marker TEXT PRIMARY KEY, created REAL NOT NU
 class SqliteUsageStore:
     def __init__(self, path: Path, *, timeout: float = 5.0) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(
-            path, timeout=timeout, check_same_thread=False, isolation_level=None
-        )
+        self.timeout = timeout
+        self._connection: sqlite3.Connection | None = None
         self._lock = threading.Lock()  # one connection, used by one thread at a time
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """The connection, opened on first use (in a worker thread, under the lock):
+        building an app does no file I/O, and an app that serves nothing leaves no file."""
+        if self._connection is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(
+                self.path, timeout=self.timeout, check_same_thread=False, isolation_level=None
+            )
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            self._connection = db
+        return self._connection
 
     async def write(self, batch: dict[BucketKey, Counters]) -> None:
         if batch:
@@ -96,7 +105,13 @@ class SqliteUsageStore:
     async def read(self, first_hour: str, last_hour: str, client: str | None) -> list[UsageRow]:
         return await asyncio.to_thread(self._read, first_hour, last_hour, client)
 
+    def _missing(self) -> bool:
+        # Reading an absent file (nothing metered yet) must not create it.
+        return self._connection is None and not self.path.exists()
+
     def _read(self, first_hour: str, last_hour: str, client: str | None) -> list[UsageRow]:
+        if self._missing():
+            return []
         where = "hour >= ? AND hour <= ?" + (" AND client = ?" if client else "")
         params: tuple[str, ...] = (first_hour, last_hour, *((client,) if client else ()))
         rows: dict[BucketKey, Counters] = {}
@@ -119,6 +134,8 @@ class SqliteUsageStore:
         return await asyncio.to_thread(self._month_spend, month)
 
     def _month_spend(self, month: str) -> dict[str, int]:
+        if self._missing():
+            return {}
         with self._lock:
             rows = self._db.execute("SELECT client, cost FROM spend WHERE month = ?", (month,))
             return {client: int(cost) for client, cost in rows}
@@ -135,4 +152,6 @@ class SqliteUsageStore:
 
     async def aclose(self) -> None:
         with self._lock:
-            self._db.close()
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None

@@ -65,3 +65,11 @@ async def test_sqlite_usage_survives_reopening(tmp_path: Path) -> None:
     rows = await again.read("2026-12-04T00", "2026-12-04T23", None)
     await again.aclose()
     assert rows[0].counters.requests == 4
+
+
+async def test_sqlite_reading_before_any_usage_creates_no_file(tmp_path: Path) -> None:
+    store = SqliteUsageStore(tmp_path / "nested" / "usage.db")
+    assert await store.read("2026-12-01T00", "2026-12-31T23", None) == []
+    assert await store.month_spend("2026-12") == {}
+    await store.aclose()
+    assert not (tmp_path / "nested").exists()
