@@ -1,5 +1,5 @@
 """Compare GraphQL response bodies without the operation cost every executed operation
-reports in ``extensions.cost`` (rate limiting, ``docs/rate-limits.md``).
+reports in ``extensions.cost`` (README, "Rate limits, cost budgets and plans").
 
 Example::
 
