@@ -30,8 +30,12 @@ unit: install
 e2e: install system-deps
 	$(BIN)/pytest -q -m e2e
 
-bench: install ## the benchmarks in bench/ (several minutes)
+bench: install system-deps ## every benchmark in bench/ (bounded; about ten minutes)
 	$(BIN)/python bench/batching.py
+	$(BIN)/python bench/auth.py
+	$(BIN)/python bench/limits.py
+	$(BIN)/python bench/metering.py
+	$(BIN)/python bench/tracing.py
 
 install: $(STAMP) $(ASSETS)
 

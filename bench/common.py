@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -74,12 +75,19 @@ class Gateway:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/graphql"
         environment = {k: v for k, v in os.environ.items() if not k.startswith("SWITCHYARD_")}
+        self.tmp = Path(tempfile.mkdtemp(prefix="switchyard-bench-gateway-"))
+        # A load test is one client far over any demo plan; measure the gateway, not the
+        # limiter (bench/limits.py does that), and keep usage out of the checkout.
+        environment["SWITCHYARD_LIMITS__ENABLED"] = "false"
+        environment["SWITCHYARD_LIMITS__DEFAULT_PLAN"] = "enterprise"  # no monthly quota
+        environment["SWITCHYARD_METERING__USAGE_DB"] = str(self.tmp / "usage.db")
+        environment["SWITCHYARD_AUTH__KEYS_DB"] = str(self.tmp / "keys.db")
         for service, url in urls.items():
             environment[f"SWITCHYARD_SERVICES__{service.upper()}__BASE_URL"] = url
         environment.update(env or {})
         command = [sys.executable, "-m", "gateway", "serve", "--port", str(self.port)]
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=environment, stderr=subprocess.DEVNULL
+        self.process = subprocess.Popen(  # the access log stays on, but unread
+            command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
 
         def up() -> bool:
@@ -99,6 +107,7 @@ class Gateway:
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=10)
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
+from schema.directives import Authenticated, Policy, RequiresRoles, RequiresScopes
 from schema.error_codes import code_error
 from schema.extensions import (
     RateLimits,
@@ -23,6 +24,7 @@ from schema.extensions import (
     enforce_authorization,
     hide_suggestions,
 )
+from schema.limit_directives import Cost, ListSize, RateLimit
 from schema.policies import PolicyRegistry, default_policies
 from schema.rate_limits import RateLimiter
 from schema.root import Mutation, Query
@@ -30,7 +32,17 @@ from settings import GraphQLSettings, LimitsSettings
 from stores import CounterStore
 from stores.memory import MemoryCounterStore
 
-__all__ = ["GatewaySchema", "build_schema"]
+__all__ = ["POLICY_DIRECTIVES", "GatewaySchema", "build_schema"]
+
+POLICY_DIRECTIVES: list[type] = [
+    Authenticated,
+    RequiresRoles,
+    RequiresScopes,
+    Policy,
+    RateLimit,
+    Cost,
+    ListSize,
+]
 
 
 class GatewaySchema(strawberry.Schema):
@@ -74,7 +86,14 @@ def build_schema(
             lambda: ParserCache(maxsize=cache_size),
             lambda: ValidationCache(maxsize=cache_size),
         ]
-    schema = GatewaySchema(query=Query, mutation=Mutation, extensions=[*built_in, *extensions])
+    schema = GatewaySchema(
+        query=Query,
+        mutation=Mutation,
+        # Registered explicitly so the SDL (and introspection) lists the whole policy
+        # vocabulary, including directives no field of the demo uses yet.
+        types=POLICY_DIRECTIVES,
+        extensions=[*built_in, *extensions],
+    )
     enforce_authorization(schema, policies or default_policies())
     # The limiter needs the built schema (its directives) and wraps the limited fields'
     # resolvers in it, so it is attached after construction; extensions are read per request.

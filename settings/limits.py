@@ -104,22 +104,24 @@ class PlanSettings(StrictModel):
 
 
 def _demo_plans() -> dict[str, PlanSettings]:
+    # Sized so a developer exploring the demo anonymously (the free plan) is not stopped:
+    # the nested benchmark query costs about 1,900 points.
     return {
         "free": PlanSettings(
             operations={"all": RateRule(limit=600, window="1m")},
-            cost_budget=20_000,
-            monthly_quota_points=100_000,
+            cost_budget=100_000,
+            monthly_quota_points=10_000_000,
             price_per_1000_points=0.0,
         ),
         "pro": PlanSettings(
             operations={"all": RateRule(limit=6_000, window="1m")},
-            cost_budget=200_000,
-            monthly_quota_points=5_000_000,
+            cost_budget=1_000_000,
+            monthly_quota_points=200_000_000,
             price_per_1000_points=0.50,
         ),
         "enterprise": PlanSettings(
             operations={"all": RateRule(limit=60_000, window="1m")},
-            cost_budget=2_000_000,
+            cost_budget=10_000_000,
             monthly_quota_points=None,
             price_per_1000_points=0.25,
         ),
