@@ -24,6 +24,22 @@ from tests.support.gateway import GatewayProcess
 from tests.support.shop import ShopProcess
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_cwd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Session and module fixtures run in a temporary directory too (see below)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path_factory.mktemp("cwd"))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _cwd_in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every test in its own temporary directory: apps built from default settings
+    open relative paths (``.switchyard/usage.db``, ``.switchyard/keys.db``), which must
+    not land in the checkout. Tests find project files through ``REPO_ROOT``."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture(scope="session")
 def _shop_session() -> Iterator[ShopProcess]:
     shop = ShopProcess().start()

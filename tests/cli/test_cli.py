@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.gateway import REPO_ROOT, free_port
+from tests.support.processes import REPO_ROOT, free_port, free_ports, project_env, stop_process
 
 
 def switchyard(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -54,9 +53,10 @@ def test_bad_config_names_key_and_line_and_starts_nothing(tmp_path: Path) -> Non
 
 
 def test_demo_starts_shop_and_gateway_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
-    ports = {name: free_port() for name in ("gateway", "users", "orders", "products", "reviews")}
+    names = ("gateway", "users", "orders", "products", "reviews")
+    ports = dict(zip(names, free_ports(len(names)), strict=True))
     env = {
-        **os.environ,
+        **project_env(),
         "SWITCHYARD_SERVER__PORT": str(ports["gateway"]),
         **{
             f"SWITCHYARD_SERVICES__{name.upper()}__BASE_URL": f"http://127.0.0.1:{ports[name]}"
@@ -67,7 +67,7 @@ def test_demo_starts_shop_and_gateway_and_stops_cleanly_on_sigterm(tmp_path: Pat
     with log.open("w") as out:
         demo = subprocess.Popen(
             [sys.executable, "-m", "gateway", "demo"],
-            cwd=REPO_ROOT,
+            cwd=tmp_path,  # not the checkout: relative default paths land here
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -85,12 +85,9 @@ def test_demo_starts_shop_and_gateway_and_stops_cleanly_on_sigterm(tmp_path: Pat
             json={"query": "{ user(id: 1) { name } }"},
         )
         assert response.json()["data"]["user"]["name"]
-        demo.send_signal(signal.SIGTERM)
-        assert demo.wait(timeout=20) == 0
+        assert stop_process(demo, 20) == 0
     finally:
-        if demo.poll() is None:
-            demo.kill()
-            demo.wait()
+        stop_process(demo)
     for name in ("gateway", "users"):  # every server is gone with the demo
         try:
             httpx.get(f"http://127.0.0.1:{ports[name]}/", timeout=0.5)

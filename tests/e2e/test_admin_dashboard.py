@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import httpx
@@ -17,6 +16,7 @@ from gateway import create_app
 from settings import Settings
 from tests.support.browser import BrowserSession
 from tests.support.live_app import serve_app, shop_settings
+from tests.support.processes import free_port
 from tests.support.shop import ShopProcess
 
 pytestmark = pytest.mark.e2e
@@ -24,12 +24,6 @@ pytestmark = pytest.mark.e2e
 ADMIN_KEY = generate_key()  # an API key with the admin role, from the auth room
 READER_KEY = generate_key()
 TIMEOUT_MS = 15_000
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _entry(key: str, client: str, role: str) -> dict[str, object]:
@@ -40,7 +34,7 @@ async def test_dashboard_login_charts_and_refusal(
     shop: ShopProcess, browser_session: BrowserSession, tmp_path: Path
 ) -> None:
     urls = dict(shop.urls)
-    urls["reviews"] = f"http://127.0.0.1:{_closed_port()}"  # a service that is down
+    urls["reviews"] = f"http://127.0.0.1:{free_port()}"  # a service that is down
     settings = Settings.model_validate(
         shop_settings(
             urls,

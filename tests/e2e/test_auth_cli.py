@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,7 +13,8 @@ import httpx
 
 from gateway import create_app
 from settings import Settings
-from tests.support.shop import REPO_ROOT, ShopProcess
+from tests.support.processes import REPO_ROOT, free_ports, project_env, stop_process
+from tests.support.shop import ShopProcess
 from tests.support.uvicorn_thread import serve
 
 KEY = re.compile(r"sy_[0-9a-f]{12}_[A-Za-z0-9_-]{43}")
@@ -71,19 +71,8 @@ def test_keys_create_list_revoke(shop: ShopProcess, tmp_path: Path) -> None:
     assert switchyard("keys", "--keys-db", str(db), "revoke", "000000000000").returncode == 1
 
 
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
 def test_demo_prints_working_admin_and_reader_keys(tmp_path: Path) -> None:
-    gateway_port, *ports = _free_ports(5)
+    gateway_port, *ports = free_ports(5)
     config = tmp_path / "demo.toml"
     config.write_text(
         f'[auth]\nkeys_db = "{tmp_path / "keys.db"}"\n'
@@ -105,7 +94,8 @@ def test_demo_prints_working_admin_and_reader_keys(tmp_path: Path) -> None:
                 "--port",
                 str(gateway_port),
             ],
-            cwd=REPO_ROOT,
+            cwd=tmp_path,  # not the checkout: relative default paths land here
+            env=project_env(),
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -127,9 +117,4 @@ def test_demo_prints_working_admin_and_reader_keys(tmp_path: Path) -> None:
         assert hidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
         assert not (tmp_path / "keys.db").exists()  # demo keys live only in memory
     finally:
-        demo.send_signal(signal.SIGINT)
-        try:
-            demo.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            demo.kill()
-            demo.wait()
+        stop_process(demo, 15, sig=signal.SIGINT)

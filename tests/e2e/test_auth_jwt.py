@@ -11,7 +11,6 @@ import hashlib
 import hmac
 import json
 import logging
-import socket
 import time
 import warnings
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from joserfc.jwk import ECKey, Key, OctKey, OKPKey, RSAKey
 from gateway import create_app
 from settings import Settings
 from tests.support.jwks_server import JwksServer
+from tests.support.processes import free_port
 from tests.support.shop import ShopProcess
 from tests.support.uvicorn_thread import serve
 
@@ -211,20 +211,13 @@ def test_rotated_key_is_picked_up_by_one_refresh(
         assert server.fetches - before == 1
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
 @pytest.mark.parametrize("where", ["down", "slow"])
 def test_jwks_down_or_slow_is_a_bounded_503(
     shop: ShopProcess, jwks: tuple[JwksServer, str], where: str
 ) -> None:
     _, base = jwks
     jwks_url = (
-        f"http://127.0.0.1:{_closed_port()}/jwks.json" if where == "down" else f"{base}/slow.json"
+        f"http://127.0.0.1:{free_port()}/jwks.json" if where == "down" else f"{base}/slow.json"
     )
     with gateway(shop, jwks_url, jwks_min_refresh_seconds=30) as url:
         started = time.monotonic()

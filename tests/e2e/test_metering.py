@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,12 +17,9 @@ import httpx
 
 from gateway import create_app
 from settings import load_settings
-from tests.support.gateway_process import (
-    GatewayProcess,
-    api_key_entry,
-    export_usage,
-    write_config,
-)
+from tests.support.config_files import api_key_entry, write_config
+from tests.support.gateway import GatewayProcess
+from tests.support.processes import REPO_ROOT
 from tests.support.shop import ShopProcess
 from tests.support.uvicorn_thread import serve
 
@@ -29,6 +28,14 @@ PLANS: dict[str, dict[str, object]] = {
     "metered": {"monthly_quota_points": 1000, "price_per_1000_points": 2.5},
     "tiny": {"monthly_quota_points": 3, "price_per_1000_points": 1.0},
 }
+
+
+def export_usage(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``switchyard usage export`` in its own process, as an operator would run it."""
+    command = [sys.executable, "-m", "gateway", "usage", "export", "--config", str(config), *args]
+    return subprocess.run(  # bounded; our own interpreter and module
+        command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def _today() -> str:
@@ -171,14 +178,14 @@ def test_sigterm_flushes_pending_and_restart_keeps_usage(shop: ShopProcess, tmp_
         flush_interval=3600,  # nothing flushes on its own: only shutdown can write it
     )
     for round_, count in enumerate((4, 3), start=1):
-        gateway = GatewayProcess(config).start()
+        gateway = GatewayProcess(config_path=config, workdir=tmp_path).start()
         try:
             for _ in range(count):
                 response = httpx.post(
                     f"{gateway.url}/graphql", json=GET_USER, headers={"X-API-Key": key}
                 )
                 assert response.status_code == 200, response.text
-            assert gateway.terminate() in (0, -signal.SIGTERM)
+            assert gateway.stop() in (0, -signal.SIGTERM)
         finally:
             gateway.kill()
         assert "Application shutdown complete" in gateway.log_path.read_text()
@@ -205,13 +212,14 @@ def test_two_processes_sharing_redis_meter_every_request_and_limited_field(
         # A loaded CI machine must not turn a slow Redis answer into fail-open passes.
         limits_options="store_timeout_seconds = 5",
     )
-    first, second = GatewayProcess(config), GatewayProcess(config)
+    first = GatewayProcess(config_path=config, workdir=tmp_path)
+    second = GatewayProcess(config_path=config, workdir=tmp_path)
     try:
         first.start()
         second.start()
         answers = asyncio.run(_concurrent([first.url, second.url], key, total=200))
-        assert first.terminate() in (0, -signal.SIGTERM)
-        assert second.terminate() in (0, -signal.SIGTERM)
+        assert first.stop() in (0, -signal.SIGTERM)
+        assert second.stop() in (0, -signal.SIGTERM)
     finally:
         first.kill()
         second.kill()

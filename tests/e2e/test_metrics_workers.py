@@ -4,11 +4,6 @@ workers add up (multiprocess mode), and its JSON logs carry no secrets."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -19,11 +14,11 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from auth.api_keys import generate_key, hash_key, key_id
+from tests.support.gateway import GatewayProcess
 from tests.support.shop import ShopProcess
 
 pytestmark = pytest.mark.e2e
 
-REPO = Path(__file__).resolve().parents[2]
 QUERY = {
     "query": "query Counted { user(id: 2) { name orders { id } } }",
     "operationName": "Counted",
@@ -31,15 +26,8 @@ QUERY = {
 KEY = generate_key()  # a real API key: valid credentials must not be logged either
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def two_workers(shop: ShopProcess, tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
-    port = _free_port()
     prom_dir = tmp_path / "prom"
     prom_dir.mkdir()
     config = tmp_path / "switchyard.toml"
@@ -49,41 +37,13 @@ def two_workers(shop: ShopProcess, tmp_path: Path) -> Iterator[tuple[str, Path, 
         + 'client = "workers-test"\nroles = ["reader"]\n'
         + "".join(f'[services.{n}]\nbase_url = "{u}"\n' for n, u in shop.urls.items())
     )
-    log_path = tmp_path / "gateway.log"
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO),
-        "PROMETHEUS_MULTIPROC_DIR": str(prom_dir),
-        "SWITCHYARD_CONFIG": str(config),
-    }
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gateway", "serve", "--port", str(port), "--workers", "2"],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, log_path.read_text()
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "gateway did not start:\n" + log_path.read_text()
-            time.sleep(0.1)
-        yield base, prom_dir, log_path
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+    with GatewayProcess(
+        config_path=config,
+        env={"PROMETHEUS_MULTIPROC_DIR": str(prom_dir)},
+        args=("--workers", "2"),
+        workdir=tmp_path,
+    ) as gateway:
+        yield gateway.url, prom_dir, gateway.log_path
 
 
 def _post(base: str) -> int:

@@ -17,7 +17,7 @@ from starlette.routing import Route
 from gateway import create_app
 from notifications import SIGNATURE_HEADER, verify_signature
 from settings import load_settings
-from tests.support.gateway_process import api_key_entry, write_config
+from tests.support.config_files import api_key_entry, write_config
 from tests.support.shop import ShopProcess
 from tests.support.uvicorn_thread import serve
 

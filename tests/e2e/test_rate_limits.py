@@ -17,7 +17,8 @@ from auth.api_keys import key_id
 from settings import AuthSettings, LimitsSettings, PlanSettings, ServiceSettings, Settings
 from settings.limits import FieldLimit, RateRule
 from tests.support.gateway_server import serve_gateway, wait_for_fresh_window
-from tests.support.redis_server import RedisServer, free_port
+from tests.support.processes import free_port
+from tests.support.redis_server import RedisServer
 from tests.support.shop import ShopProcess
 
 GENEROUS = PlanSettings(operations={"all": RateRule(limit=10_000, window="1h")})

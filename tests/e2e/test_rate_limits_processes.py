@@ -11,7 +11,8 @@ from collections import Counter
 
 import httpx
 
-from tests.support.gateway_server import GatewayProcess, wait_for_fresh_window
+from tests.support.gateway import GatewayProcess
+from tests.support.gateway_server import wait_for_fresh_window
 from tests.support.shop import ShopProcess
 
 REQUESTS = 200
@@ -44,7 +45,10 @@ per = "CLIENT"
 
 async def test_two_processes_one_redis_exactly_the_limit(shop: ShopProcess, redis_url: str) -> None:
     toml = config(shop, redis_url)
-    with GatewayProcess(toml) as first, GatewayProcess(toml) as second:
+    with (
+        GatewayProcess(config_toml=toml) as first,
+        GatewayProcess(config_toml=toml) as second,
+    ):
         urls = [first.url, second.url]
         wait_for_fresh_window(margin=10)
         limits = httpx.Limits(max_connections=REQUESTS)

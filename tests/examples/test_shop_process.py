@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from examples.shop import serve
+from tests.support.processes import stop_process
 from tests.support.shop import REPO_ROOT, SERVICES, ShopProcess
 
 
@@ -77,9 +78,7 @@ def test_cli_writes_ready_file_prints_urls_and_exits_cleanly_on_sigint(tmp_path:
         process.send_signal(signal.SIGINT)
         stdout, _ = process.communicate(timeout=10)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        stop_process(process)  # only if the test failed before its own SIGINT worked
 
     assert process.returncode == 0
     assert stdout.splitlines() == [f"users: {urls['users']}", f"reviews: {urls['reviews']}"]

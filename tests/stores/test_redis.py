@@ -9,7 +9,8 @@ import pytest
 
 from stores import GuardedStore, Hit, StoreUnavailable, build_store
 from stores.redis import RedisCounterStore
-from tests.support.redis_server import RedisServer, free_port
+from tests.support.processes import free_port
+from tests.support.redis_server import RedisServer
 
 
 async def test_exactly_limit_hits_pass_under_concurrency(redis_url: str) -> None:

@@ -19,21 +19,17 @@ import signal
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
 import pytest
 
+from tests.support.processes import free_port, stop_process, wait_for
+
+__all__ = ["RedisServer", "redis_binary", "redis_server", "redis_url"]
+
 START_TIMEOUT = 10.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def redis_binary() -> str:
@@ -67,18 +63,22 @@ class RedisServer:
         self._dir = Path(tempfile.mkdtemp(prefix="switchyard-redis-"))
         command = [binary, "--port", str(self.port), "--bind", "127.0.0.1"]
         command += ["--save", "", "--appendonly", "no", "--dir", str(self._dir)]
-        log = (self._dir / "redis.log").open("wb")
-        self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        log.close()
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError(f"redis-server exited with {self._process.returncode}")
-            if self._answers():
-                return self
-            time.sleep(0.02)
-        self.stop()
-        raise RuntimeError("redis-server did not answer PING in time")
+        log_path = self._dir / "redis.log"
+        with log_path.open("wb") as log:
+            self._process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for(
+                self._answers,
+                self._process,
+                START_TIMEOUT,
+                log_path,
+                what="redis-server",
+                interval=0.02,
+            )
+        except BaseException:
+            self.stop()
+            raise
+        return self
 
     def flush(self) -> None:
         self._command(b"*1\r\n$8\r\nFLUSHALL\r\n")
@@ -93,14 +93,8 @@ class RedisServer:
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGCONT)  # a paused server cannot handle SIGTERM
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        if process is not None:
+            stop_process(process, 5.0, resume_first=True)  # a paused server ignores SIGTERM
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None

@@ -20,21 +20,27 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import httpx
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.support.processes import (
+    REPO_ROOT,
+    STOP_TIMEOUT,
+    ProcessStartError,
+    stop_process,
+    wait_for,
+)
+
+__all__ = ["REPO_ROOT", "SERVICES", "ShopError", "ShopProcess"]
+
 SERVICES = ("users", "orders", "products", "reviews")
 START_TIMEOUT = 20.0
-STOP_TIMEOUT = 10.0
 
 
 class ShopError(RuntimeError):
@@ -112,14 +118,7 @@ class ShopProcess:
         process, self._process = self._process, None
         returncode = None
         if process is not None:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=STOP_TIMEOUT)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-            returncode = process.returncode
+            returncode = stop_process(process, STOP_TIMEOUT)
         self._client.close()
         self._client = httpx.Client(timeout=10.0)
         if self._tmp_dir is not None:
@@ -141,15 +140,13 @@ class ShopProcess:
 
     def _wait_ready(self, ready_file: Path) -> dict[str, str]:
         assert self._process is not None
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if ready_file.exists():  # written atomically, so complete when present
-                urls: dict[str, str] = json.loads(ready_file.read_text(encoding="utf-8"))
-                return urls
-            if self._process.poll() is not None:
-                raise ShopError(f"shop exited with {self._process.returncode}:\n{self._log_tail()}")
-            time.sleep(0.02)
-        raise ShopError(f"shop not ready after {START_TIMEOUT} s:\n{self._log_tail()}")
+        try:
+            # The ready file is written atomically, so it is complete when present.
+            wait_for(ready_file.exists, self._process, START_TIMEOUT, what="shop", interval=0.02)
+        except ProcessStartError as error:
+            raise ShopError(f"{error}\n{self._log_tail()}") from None
+        urls: dict[str, str] = json.loads(ready_file.read_text(encoding="utf-8"))
+        return urls
 
     def _log_tail(self) -> str:
         return "\n".join(self.log_text().splitlines()[-20:])
