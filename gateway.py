@@ -32,7 +32,6 @@ from metering.runtime import MeteringRuntime
 from observability import Observability, ObservabilityMiddleware
 from schema import build_schema
 from schema.extensions.metering import metering_extensions
-from schema.extensions.quota import cost_function
 from schema.extensions.tracing import operation_tracing
 from settings import Settings, load_settings
 from stores import build_store
@@ -105,9 +104,7 @@ def create_app(
             limits=limits,
             store=counter_store,
             leading_extensions=[operation_tracing(observability.tracing)],
-            extensions=metering_extensions(metering.meter, cost_function(limits.cost_weights))
-            if metering
-            else (),
+            extensions=metering_extensions(metering.meter) if metering else (),
         ),
         build_context=ContextBuilder(settings.graphql),
         render_ide=render_ide,

@@ -88,12 +88,12 @@ def micro(gateway_url: str, iterations: int = 2000) -> None:
 
     from metering import Meter, resolved_fields
     from schema import build_schema
-    from schema.extensions.quota import cost_function
+    from schema.cost import CostModel
     from settings import LimitsSettings, MeteringSettings
     from stores.usage import SqliteUsageStore
 
     schema = build_schema()._schema
-    cost = cost_function()
+    cost = CostModel(schema)  # the gateway builds one per schema, walks once per request
     tmp = Path(tempfile.mkdtemp(prefix="switchyard-bench-micro-"))
     meter = Meter(SqliteUsageStore(tmp / "usage.db"), MeteringSettings(), LimitsSettings().plans)
     for query, body in QUERIES.items():
@@ -104,7 +104,7 @@ def micro(gateway_url: str, iterations: int = 2000) -> None:
         started = time.perf_counter()
         for _ in range(iterations):
             fields = resolved_fields(schema, document, None, data, [])
-            points = cost(schema, document, None, None)
+            points = cost.operation_cost(document, None, None)
             meter.record(
                 client="bench",
                 plan="free",

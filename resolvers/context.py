@@ -6,12 +6,15 @@ Built once per request by the HTTP view; resolvers read it, never raw headers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auth import Principal
 from connectors import Connectors
 from connectors.calls import CallCounter
 from resolvers.loaders import Loaders
+
+if TYPE_CHECKING:  # schema imports resolvers; the annotation alone needs no import
+    from schema.cost import Analysis
 
 __all__ = ["GatewayContext"]
 
@@ -33,8 +36,11 @@ class GatewayContext:
     response_headers: dict[str, str] = field(default_factory=dict)
     #: Backend calls made for this request (metering); connectors add to it.
     backend_calls: CallCounter = field(default_factory=CallCounter)
-    #: Static cost of the operation once computed (quota, metering), else None.
+    #: Static cost of the operation, computed once before execution by
+    #: ``schema.extensions.cost.OperationCost`` (quota, rate limits, metering), else None.
     cost: int | None = None
+    #: That same walk in full (limited-field occurrences, root keys) for the rate limiter.
+    cost_analysis: Analysis | None = None
     #: HTTP status an extension wants for the response (e.g. 429); None = the view decides.
     response_status: int | None = None
     #: Rate-limited fields of this operation: response path (no list indices) -> error.

@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext
 from schema.directives import Authenticated, Policy, RequiresRoles, RequiresScopes
 from schema.error_codes import code_error
 from schema.extensions import (
+    OperationCost,
     RateLimits,
     RequireOperationName,
     enforce_authorization,
@@ -76,7 +77,8 @@ def build_schema(
     ``store`` drive rate limiting and cost budgets (defaults: the demo plans on a fresh
     in-memory store). ``leading_extensions`` go first, so their ``on_operation`` wraps
     every other extension's; ``extensions`` (classes or factories, such as quotas and
-    metering) follow the built-in ones.
+    metering) follow the built-in ones and :class:`OperationCost`, so ``context.cost`` is
+    set when their ``on_execute`` runs; the rate limiter comes last.
     """
     settings = settings or GraphQLSettings()
     cache_size = settings.document_cache_size
@@ -98,5 +100,8 @@ def build_schema(
     # The limiter needs the built schema (its directives) and wraps the limited fields'
     # resolvers in it, so it is attached after construction; extensions are read per request.
     limiter = RateLimiter(schema._schema, limits or LimitsSettings(), store or MemoryCounterStore())
-    schema.extensions = (*schema.extensions, RateLimits.factory(limiter))
+    # One cost walk per operation, with the limiter's model (built once, here), before the
+    # quota guard, metering and the rate limiter, which all read it from the context.
+    costing = OperationCost.factory(limiter.cost_model, limiter.watch)
+    schema.extensions = (*built_in, costing, *extensions, RateLimits.factory(limiter))
     return schema

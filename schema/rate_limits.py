@@ -1,10 +1,11 @@
 """The rate-limit policy of one schema: field rules, plan limits and cost budgets.
 
 Built once per app (in ``build_schema``) from the schema's ``@rateLimit`` directives, the
-``[limits]`` configuration and the counter store; :meth:`RateLimiter.check` is called once
-per operation, before execution, by :class:`schema.extensions.RateLimits`. It walks the
-operation once (cost and limited-field occurrences together), then spends every counter
-in one atomic store step (one Redis round trip):
+``[limits]`` configuration and the counter store. The operation is walked once (cost and
+limited-field occurrences together: :meth:`RateLimiter.analyze`, or the request's
+:class:`schema.extensions.cost.OperationCost`); :meth:`RateLimiter.decide` is then called
+once per operation, before execution, by :class:`schema.extensions.RateLimits`, and
+spends every counter in one atomic store step (one Redis round trip):
 
 1. the plan's operation limits ("all" and the operation's kind) and its cost budget are
    all-or-nothing -- one over its limit refuses the whole operation (``RATE_LIMITED``,
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,7 @@ from graphql import default_field_resolver as graphql_default_resolver
 
 from auth import Principal
 from errors import RateLimited, RateLimiterUnavailable, SwitchyardError
-from schema.cost import CostModel
+from schema.cost import Analysis, CostModel
 from schema.limit_directives import RateLimit
 from settings import LimitsSettings, parse_window
 from stores import CounterStore, Hit, RateLimitResult, StoreUnavailable
@@ -86,8 +87,28 @@ class RateLimiter:
         client_ip: str,
     ) -> Decision:
         """Cost the operation and spend its limits (see the module docstring)."""
-        watch = self.rules if self.settings.enabled else ()
-        analysis = self.cost_model.analyze(document, operation_name, variables, watch)
+        analysis = self.analyze(document, operation_name, variables)
+        return await self.decide(analysis, operation_kind, principal, client_ip)
+
+    @property
+    def watch(self) -> Collection[str]:
+        """The fields a cost walk must report for :meth:`decide` (none when disabled)."""
+        return self.rules if self.settings.enabled else ()
+
+    def analyze(
+        self,
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+    ) -> Analysis:
+        """The one walk :meth:`decide` needs: cost, root keys, limited-field occurrences."""
+        return self.cost_model.analyze(document, operation_name, variables, self.watch)
+
+    async def decide(
+        self, analysis: Analysis, operation_kind: str, principal: Principal, client_ip: str
+    ) -> Decision:
+        """Spend the limits of an operation already walked by :meth:`analyze` (or by
+        :class:`schema.extensions.cost.OperationCost` with :attr:`watch`)."""
         decision = Decision(cost=analysis.cost)
         if not self.settings.enabled:
             return decision

@@ -5,10 +5,12 @@ an instance would carry one request's state into another.
 """
 
 from schema.extensions.authorization import Requirement, enforce_authorization, hide_suggestions
+from schema.extensions.cost import OperationCost
 from schema.extensions.operation_name import RequireOperationName
 from schema.extensions.rate_limit import RateLimits
 
 __all__ = [
+    "OperationCost",
     "RateLimits",
     "RequireOperationName",
     "Requirement",

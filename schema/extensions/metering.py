@@ -3,13 +3,14 @@
 After the operation (``on_operation`` exit; every error has its code by then, see
 :mod:`schema.error_codes`) this counts the successful field resolutions by walking the
 operation along its result (:func:`metering.resolved_fields`, no per-field wrapper), the errors by
-code, the backend calls the connectors counted on the context, the static cost and the
+code, the backend calls the connectors counted on the context, the static cost (computed
+once before execution: ``context.cost``, see :mod:`schema.extensions.cost`) and the
 latency, and hands them to :meth:`metering.Meter.record`, which only adds to an
 in-memory bucket. A background task writes the buckets to the store.
 
 Usage::
 
-    extensions=[lambda: Metering(meter=meter, cost_of=cost_function())]
+    build_schema(extensions=metering_extensions(meter))
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from strawberry.extensions import SchemaExtension
 
 from metering import Meter, error_codes, resolved_fields
 from schema.error_codes import code_error
-from schema.extensions.quota import CostFunction, QuotaGuard, operation_cost_of
+from schema.extensions.quota import QuotaGuard
 
 __all__ = ["Metering", "metering_extensions"]
 
@@ -33,9 +34,8 @@ INVALID_OPERATION = "(invalid)"
 
 
 class Metering(SchemaExtension):
-    def __init__(self, *, meter: Meter, cost_of: CostFunction) -> None:
+    def __init__(self, *, meter: Meter) -> None:
         self.meter = meter
-        self.cost_of = cost_of
 
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
@@ -67,7 +67,7 @@ class Metering(SchemaExtension):
             client=principal.client_id,
             plan=principal.plan,
             operation=operation,
-            cost=operation_cost_of(self, self.cost_of) if executed else 0,
+            cost=(getattr(context, "cost", None) or 0) if executed else 0,
             fields=resolved_fields(ctx.schema._schema, document, ctx.operation_name, data, errors),
             errors=error_codes(errors),
             backend_calls=calls.total if calls is not None else 0,
@@ -84,9 +84,9 @@ def _single_operation_name(document: object) -> str:
     return ANONYMOUS_OPERATION
 
 
-def metering_extensions(meter: Meter, cost_of: CostFunction) -> list[object]:
+def metering_extensions(meter: Meter) -> list[object]:
     """The factories to add to the schema: the quota guard, then the meter."""
     return [
-        lambda: QuotaGuard(meter=meter, cost_of=cost_of),
-        lambda: Metering(meter=meter, cost_of=cost_of),
+        lambda: QuotaGuard(meter=meter),
+        lambda: Metering(meter=meter),
     ]

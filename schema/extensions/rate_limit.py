@@ -1,12 +1,16 @@
 """Rate limits, cost budgets and the cost report, enforced once per operation.
 
-Before execution (``on_execute``) the operation is walked once by the app's
-:class:`schema.rate_limits.RateLimiter`: its static cost goes to ``extensions.cost`` of
-the response, the plan's operation limits and cost budget are spent (over: the operation
+Before execution (``on_execute``) the app's :class:`schema.rate_limits.RateLimiter`
+decides on the operation, from the one walk :class:`schema.extensions.cost.OperationCost`
+left on the context (``context.cost_analysis``; the limiter walks it itself only when that
+extension did not run): its static cost goes to ``extensions.cost`` of the response, the
+plan's operation limits and cost budget are spent (over: the operation
 is refused with ``RATE_LIMITED`` and 429, nothing executes), and every rate-limited field
 is counted (over: that field resolves to null with ``RATE_LIMITED``, with no backend
 call; 429 when every root field is limited). The ``RateLimit-*`` and ``Retry-After``
-headers go on the HTTP response through ``GatewayContext.response_headers``.
+headers go on the HTTP response through ``GatewayContext.response_headers``. An operation
+an earlier extension already answered (the quota guard's ``QUOTA_EXCEEDED``) is skipped:
+it spends no counter and reports no cost.
 
 Passed to the schema as a factory bound to the app's limiter (one instance per request)::
 
@@ -46,22 +50,20 @@ class RateLimits(SchemaExtension):
         execution = self.execution_context
         document = execution.graphql_document
         context: Any = execution.context
-        if document is None or context is None:
+        if document is None or context is None or execution.result is not None:
+            # Nothing to run, or refused before us (e.g. over quota): spend nothing.
             yield
             return
-        decision = self.decision = await self.limiter.check(
-            document,
-            execution.operation_name,
-            execution.variables,
-            execution.operation_type.value,
-            context.principal,
-            context.client_ip,
+        analysis = getattr(context, "cost_analysis", None)
+        if analysis is None:
+            analysis = self.limiter.analyze(document, execution.operation_name, execution.variables)
+        decision = self.decision = await self.limiter.decide(
+            analysis, execution.operation_type.value, context.principal, context.client_ip
         )
         context.response_headers.update(decision.headers)
         record = current_request()
         if record is not None:  # the access log, the trace and the metrics report these
-            record.cost = decision.cost
-            if decision.refused is not None:
+            if decision.refused is not None:  # (record.cost: OperationCost set it)
                 record.rate_limited.append("operation")
             record.rate_limited += ["field"] * len(decision.limited_fields)
         if decision.status is not None:
