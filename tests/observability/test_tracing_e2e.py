@@ -7,6 +7,7 @@ shop's log to check that every backend call carried the gateway's trace.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 
 import httpx
@@ -22,9 +23,16 @@ NESTED = """query Nested {
 TRACEPARENT = re.compile(r"(\S+) (\S+) \d+ traceparent=00-([0-9a-f]{32})-([0-9a-f]{16})-")
 
 
-def _spans(app: object) -> list[ReadableSpan]:
+def _spans(app: object, timeout: float = 5.0) -> list[ReadableSpan]:
+    """The finished spans, once the request's server span has finished too: it ends after
+    the last response byte is sent, so it can lag the client's view of the response."""
     memory = app.state.observability.tracing.memory  # type: ignore[attr-defined]
-    return list(memory.get_finished_spans())
+    deadline = time.monotonic() + timeout
+    while True:
+        spans = list(memory.get_finished_spans())
+        if any(s.kind == SpanKind.SERVER for s in spans) or time.monotonic() > deadline:
+            return spans
+        time.sleep(0.01)
 
 
 def _attrs(span: ReadableSpan) -> Mapping[str, object]:
@@ -151,4 +159,4 @@ def test_tracing_off_adds_no_trace_id_and_still_answers(run_gateway: RunGateway)
 def test_sampling_ratio_zero_records_nothing(run_gateway: RunGateway) -> None:
     with run_gateway(tracing={"exporter": "memory", "sampling_ratio": 0.0}) as (app, url):
         httpx.post(f"{url}/graphql", json={"query": "{ user(id: 1) { name } }"}).raise_for_status()
-    assert _spans(app) == []
+    assert _spans(app, timeout=0.5) == []  # nothing is sampled: no server span to wait for
