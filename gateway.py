@@ -57,6 +57,8 @@ def create_app(
     # Usage metering and quotas (store, meter, webhooks): built here, run by the lifespan.
     metering = MeteringRuntime.create(settings) if settings.metering.enabled else None
     observability = Observability.create(settings)
+    if metering is not None:  # the dashboard's "quota left" column
+        observability.quota_remaining = metering.meter.remaining
     authenticator = Authenticator(settings.auth, jwks_transport=transport)
     limits = settings.limits
     if settings.server.workers > 1 and limits.enabled and limits.store.startswith("memory://"):

@@ -82,6 +82,7 @@ class Meter:
         self._spend: dict[str, int] = {}
         self._announced: set[str] = set()  # markers this process already handled
         self._rate_limited: Counter[tuple[str, str]] = Counter()  # (client, hour)
+        self._plans: dict[str, str] = {}  # client -> the plan it last used
         self._claims: list[tuple[str, Event]] = []
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
@@ -97,6 +98,13 @@ class Meter:
         """Cost points spent this month: the store's (cached) plus this process's unflushed."""
         self._roll_month()
         return self._spend.get(client, 0) + self._flushing_cost[client] + self._pending_cost[client]
+
+    def remaining(self, client: str) -> int | None:
+        """Quota points left this month for a client seen by this process; None when its
+        plan has no quota or the client is unknown here (the dashboard's "quota left")."""
+        plan = self._plans.get(client)
+        quota = self.quota(plan) if plan is not None else None
+        return None if quota is None else max(0, quota - self.spend(client))
 
     def record(
         self,
@@ -122,6 +130,7 @@ class Meter:
         bucket.add(Counters(plan, 1, cost, backend_calls, latency_ms, fields, errors))
         self.stats.recorded += 1
         self._pending_cost[client] += cost
+        self._plans[client] = plan
         self._check_quota(client, plan)
         if limited := errors.get("RATE_LIMITED", 0):
             self._check_rate_limited(client, key.hour, limited)

@@ -4,6 +4,7 @@ from the queries this test just made, strict CSP, and refusal without the key.""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -114,6 +115,11 @@ async def test_dashboard_login_charts_and_refusal(
         text = await page.locator("body").inner_text()
         assert "Catalogue" in text and "Profile" in text and "products" in text
         assert "BACKEND_UNAVAILABLE" in text and "reviews" in text
+        # Top clients, with the quota the metering room says is left this month: the
+        # anonymous caller is on the free plan (10,000,000 points) and has spent a little.
+        row = re.search(r"ip:127\.0\.0\.1\s+(\d+)\s+(\d+)", text)
+        assert row is not None, text
+        assert int(row[1]) == 10 and 9_999_000 < int(row[2]) < 10_000_000
         await expect(page.locator("li.service.down")).to_contain_text("reviews")
         await expect(page.locator("li.service.up")).to_have_count(3)
 

@@ -97,3 +97,12 @@ async def test_spend_counts_usage_while_it_is_being_written(tmp_path: Path) -> N
     await flushing
     assert meter.spend("acme") == 5
     await store.aclose()
+
+
+def test_remaining_quota_follows_the_clients_plan_and_spend(tmp_path: Path) -> None:
+    meter = Meter(SqliteUsageStore(tmp_path / "usage.db"), MeteringSettings(), PLANS)
+    assert meter.remaining("acme") is None  # never seen by this process
+    _record(meter, cost=3)
+    assert meter.remaining("acme") == 7  # pro: 10 points a month
+    _record(meter, cost=30)
+    assert meter.remaining("acme") == 0  # never negative
