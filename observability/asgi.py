@@ -12,6 +12,7 @@ Usage::
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from opentelemetry.trace import SpanKind, Status, StatusCode, use_span
@@ -25,6 +26,30 @@ if TYPE_CHECKING:
     from observability import Observability
 
 __all__ = ["ObservabilityMiddleware"]
+
+
+_TRACEPARENT = re.compile(r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
+_MAX_TRACESTATE = 512
+
+
+def passthrough_trace_headers(headers: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """The caller's W3C trace context, if well-formed, to forward as it came.
+
+    A gateway that does not trace must still not break the caller's trace; anything
+    malformed (or a version-ff header, or an all-zero id) is dropped, not forwarded.
+    """
+    found = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers if k in _TRACE_KEYS}
+    parent = found.get("traceparent", "")
+    if not _TRACEPARENT.match(parent) or parent.startswith("ff") or "-" + "0" * 32 + "-" in parent:
+        return {}
+    kept = {"traceparent": parent}
+    state = found.get("tracestate", "")
+    if state and len(state) <= _MAX_TRACESTATE and state.isprintable():
+        kept["tracestate"] = state
+    return kept
+
+
+_TRACE_KEYS = (b"traceparent", b"tracestate")
 
 
 class ObservabilityMiddleware:
@@ -55,6 +80,9 @@ class ObservabilityMiddleware:
                 if obs.tracing.enabled:
                     await self._traced(scope, receive, send_observed, record, route)
                 else:
+                    record.trace_headers = passthrough_trace_headers(scope["headers"])
+                    if "traceparent" in record.trace_headers:
+                        record.trace_id = record.trace_headers["traceparent"][3:35]
                     await self.app(scope, receive, send_observed)
         except BaseException:
             record.status = record.status or 500

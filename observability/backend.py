@@ -56,6 +56,9 @@ class BackendObserver(ConnectorObserver):
                         if probe.status >= 500:
                             span.set_status(Status(StatusCode.ERROR))
             else:
+                record = current_request()
+                if record is not None and record.trace_headers:
+                    probe.headers.update(record.trace_headers)
                 yield probe
         finally:
             seconds = time.perf_counter() - started

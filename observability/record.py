@@ -53,6 +53,9 @@ class RequestRecord:
     error_services: list[str | None] = field(default_factory=list)
     backend_calls: list[BackendCall] = field(default_factory=list)
     trace_id: str | None = None
+    #: With tracing off: the caller's valid ``traceparent``/``tracestate``, passed on
+    #: unchanged to every backend call so the caller's trace still reaches the services.
+    trace_headers: dict[str, str] = field(default_factory=dict)
     status: int = 0
 
     @property

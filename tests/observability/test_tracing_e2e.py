@@ -160,3 +160,26 @@ def test_sampling_ratio_zero_records_nothing(run_gateway: RunGateway) -> None:
     with run_gateway(tracing={"exporter": "memory", "sampling_ratio": 0.0}) as (app, url):
         httpx.post(f"{url}/graphql", json={"query": "{ user(id: 1) { name } }"}).raise_for_status()
     assert _spans(app, timeout=0.5) == []  # nothing is sampled: no server span to wait for
+
+
+def test_with_tracing_off_a_valid_incoming_trace_reaches_the_services_unchanged(
+    run_gateway: RunGateway, shop: ShopProcess
+) -> None:
+    """A gateway that does not trace must not break the caller's trace (W3C: forward it)."""
+    trace, parent = "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"
+    query = {"query": "{ user(id: 4) { name orders { id } } }"}
+    with run_gateway() as (app, url):  # tracing off: the default
+        log_start = len(shop.log_text())
+        response = httpx.post(
+            f"{url}/graphql", json=query, headers={"traceparent": f"00-{trace}-{parent}-01"}
+        )
+        assert response.status_code == 200 and "errors" not in response.json()
+        forwarded = _backend_lines(shop, log_start)
+        log_start = len(shop.log_text())
+        garbage = "00-zzzz-not-a-trace"
+        httpx.post(f"{url}/graphql", json=query, headers={"traceparent": garbage})
+        dropped = shop.log_text()[log_start:]
+    assert not app.state.observability.tracing.enabled
+    assert sorted(path for path, _, _ in forwarded) == ["/orders", "/users/4"]
+    assert {(t, p) for _, t, p in forwarded} == {(trace, parent)}
+    assert "traceparent=" not in dropped and "zzzz" not in dropped
