@@ -25,7 +25,11 @@ import uvicorn
 from gateway import create_app
 from settings import load_settings
 from tests.support.bodies import without_cost
-from tests.support.graphql_http import assert_graphql_error, assert_no_stack_trace
+from tests.support.graphql_http import (
+    assert_error_response,
+    assert_graphql_error,
+    assert_no_stack_trace,
+)
 from tests.support.shop import SERVICES, ShopProcess
 
 MAX_BODY_BYTES = 256 * 1024
@@ -230,10 +234,8 @@ def test_mutation_over_get_is_405_and_never_runs(
         params={"query": CREATE_ORDER},
         headers={"accept": accept},
     )
-    assert_graphql_error(
-        response.status_code,
-        response.headers.get("content-type"),
-        response.content,
+    assert_error_response(
+        response,
         405,
         "BAD_REQUEST",
         media_type=accept,

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
+
 #: What a leaked Python stack trace looks like in a response body.
 TRACE_MARKERS = ("Traceback (most recent call last)", 'File "', '.py", line ')
 
@@ -45,3 +47,21 @@ def assert_graphql_error(
         assert isinstance(error["message"], str) and error["message"], error
         assert error["extensions"]["code"] == expected_code, error
     return decoded
+
+
+def assert_error_response(
+    response: httpx.Response,
+    expected_status: int,
+    expected_code: str,
+    *,
+    media_type: str = "application/json",
+) -> dict[str, Any]:
+    """:func:`assert_graphql_error` for an httpx response."""
+    return assert_graphql_error(
+        response.status_code,
+        response.headers.get("content-type"),
+        response.content,
+        expected_status,
+        expected_code,
+        media_type=media_type,
+    )

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.support.bodies import without_cost
-from tests.support.graphql_http import assert_graphql_error
+from tests.support.graphql_http import assert_error_response
 from tests.web.conftest import MAX_BODY_BYTES, Gateway
 
 GQL_JSON = "application/graphql-response+json"
@@ -66,10 +66,8 @@ async def test_malformed_body_is_400(gateway: Gateway, body: bytes, accept: str)
     response = await gateway.client.post(
         "/graphql", content=body, headers={"content-type": JSON, "accept": accept}
     )
-    assert_graphql_error(
-        response.status_code,
-        response.headers.get("content-type"),
-        response.content,
+    assert_error_response(
+        response,
         400,
         "BAD_REQUEST",
         media_type=accept,
@@ -104,10 +102,8 @@ async def test_wrong_content_type_or_charset_is_415(
 ) -> None:
     headers = {} if content_type is None else {"content-type": content_type}
     response = await gateway.client.post("/graphql", content=TYPENAME, headers=headers)
-    assert_graphql_error(
-        response.status_code,
-        response.headers.get("content-type"),
-        response.content,
+    assert_error_response(
+        response,
         415,
         "BAD_REQUEST",
     )
@@ -142,10 +138,8 @@ async def test_mutation_over_get_is_405_with_allow(
     if query.startswith("query Q"):
         params["operationName"] = "M"
     response = await gateway.client.get("/graphql", params=params, headers={"accept": accept})
-    body = assert_graphql_error(
-        response.status_code,
-        response.headers.get("content-type"),
-        response.content,
+    body = assert_error_response(
+        response,
         405,
         "BAD_REQUEST",
         media_type=accept,
@@ -168,10 +162,8 @@ async def test_unknown_method_is_405_with_allow(gateway: Gateway, method: str) -
     response = await gateway.client.request(
         method, "/graphql", content=TYPENAME, headers={"content-type": JSON}
     )
-    assert_graphql_error(
-        response.status_code,
-        response.headers.get("content-type"),
-        response.content,
+    assert_error_response(
+        response,
         405,
         "BAD_REQUEST",
     )
@@ -180,10 +172,8 @@ async def test_unknown_method_is_405_with_allow(gateway: Gateway, method: str) -
 
 async def test_get_without_query_is_400(gateway: Gateway) -> None:
     response = await gateway.client.get("/graphql", headers={"accept": JSON})
-    body = assert_graphql_error(
-        response.status_code,
-        response.headers.get("content-type"),
-        response.content,
+    body = assert_error_response(
+        response,
         400,
         "BAD_REQUEST",
     )
@@ -198,10 +188,8 @@ async def test_get_with_bad_json_parameter_names_it(
     gateway: Gateway, name: str, value: str
 ) -> None:
     response = await gateway.client.get("/graphql", params={"query": "{ __typename }", name: value})
-    body = assert_graphql_error(
-        response.status_code,
-        response.headers.get("content-type"),
-        response.content,
+    body = assert_error_response(
+        response,
         400,
         "BAD_REQUEST",
     )
@@ -211,10 +199,8 @@ async def test_get_with_bad_json_parameter_names_it(
 async def test_get_with_invalid_utf8_query_is_a_parse_error(gateway: Gateway) -> None:
     # %FF decodes to U+FFFD, which no GraphQL document may contain outside a string.
     response = await gateway.client.get("/graphql?query=%7B%FF%7D", headers={"accept": GQL_JSON})
-    assert_graphql_error(
-        response.status_code,
-        response.headers.get("content-type"),
-        response.content,
+    assert_error_response(
+        response,
         400,
         "GRAPHQL_PARSE_FAILED",
         media_type=GQL_JSON,
@@ -225,10 +211,8 @@ async def test_accept_without_a_json_type_is_406(gateway: Gateway) -> None:
     response = await gateway.client.post(
         "/graphql", content=TYPENAME, headers={"content-type": JSON, "accept": "text/html"}
     )
-    assert_graphql_error(
-        response.status_code,
-        response.headers.get("content-type"),
-        response.content,
+    assert_error_response(
+        response,
         406,
         "BAD_REQUEST",
     )
@@ -264,10 +248,8 @@ async def test_request_errors_with_graphql_response_json_are_400_without_data(
     gateway: Gateway, body: dict[str, object], code: str
 ) -> None:
     response = await gateway.client.post("/graphql", json=body, headers={"accept": GQL_JSON})
-    decoded = assert_graphql_error(
-        response.status_code,
-        response.headers.get("content-type"),
-        response.content,
+    decoded = assert_error_response(
+        response,
         400,
         code,
         media_type=GQL_JSON,
@@ -287,10 +269,8 @@ async def test_request_errors_with_application_json_are_200_without_data(gateway
 async def test_body_over_the_limit_with_content_length_is_413(gateway: Gateway) -> None:
     body = b'{"query": "{ __typename }", "pad": "' + b"x" * MAX_BODY_BYTES + b'"}'
     response = await gateway.client.post("/graphql", content=body, headers={"content-type": JSON})
-    assert_graphql_error(
-        response.status_code,
-        response.headers.get("content-type"),
-        response.content,
+    assert_error_response(
+        response,
         413,
         "BAD_REQUEST",
     )
@@ -311,10 +291,8 @@ async def test_chunked_body_over_the_limit_is_413(gateway: Gateway) -> None:
     )
     assert "content-length" not in response.request.headers  # really chunked
     assert sum(sent) < 2 * MAX_BODY_BYTES  # refused while reading, not after the whole body
-    assert_graphql_error(
-        response.status_code,
-        response.headers.get("content-type"),
-        response.content,
+    assert_error_response(
+        response,
         413,
         "BAD_REQUEST",
         media_type=GQL_JSON,

@@ -23,7 +23,11 @@ import orjson
 import pytest
 
 from tests.support.bodies import without_cost
-from tests.support.graphql_http import assert_graphql_error, assert_no_stack_trace
+from tests.support.graphql_http import (
+    assert_error_response,
+    assert_graphql_error,
+    assert_no_stack_trace,
+)
 from tests.web.conftest import FAILING_USER_ID, Gateway
 
 GQL_JSON = "application/graphql-response+json"
@@ -69,10 +73,8 @@ def body_of(response: httpx.Response) -> dict[str, Any]:
 
 def refused(response: httpx.Response, media: str = JSON) -> dict[str, Any]:
     """Our answer to a request refused before execution: 400 + GraphQL-shaped errors."""
-    return assert_graphql_error(
-        response.status_code,
-        response.headers.get("content-type"),
-        response.content,
+    return assert_error_response(
+        response,
         400,
         "BAD_REQUEST",
         media_type=media,

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
-from tests.support.graphql_http import assert_graphql_error
+from tests.support.graphql_http import assert_error_response
 from web.middleware import BodyLimitMiddleware
 
 LIMIT = 2048
@@ -53,10 +53,8 @@ async def chunks(total: int, size: int = 500) -> AsyncIterator[bytes]:
 
 
 def assert_413(response: httpx.Response, media_type: str = "application/json") -> None:
-    assert_graphql_error(
-        response.status_code,
-        response.headers.get("content-type"),
-        response.content,
+    assert_error_response(
+        response,
         413,
         "BAD_REQUEST",
         media_type=media_type,
@@ -115,10 +113,8 @@ async def test_garbled_content_length_is_400(
     request = client.build_request("POST", "/", content=b"x")
     request.headers["content-length"] = length
     response = await client.send(request)
-    assert_graphql_error(
-        response.status_code,
-        response.headers.get("content-type"),
-        response.content,
+    assert_error_response(
+        response,
         400,
         "BAD_REQUEST",
     )
