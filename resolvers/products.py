@@ -5,7 +5,8 @@ from __future__ import annotations
 import strawberry
 
 from connectors import ProductRecord, ReviewRecord, canonical_id
-from errors import BackendError, BadUserInput
+from errors import BackendError
+from resolvers.arguments import at_most
 from resolvers.context import GatewayContext
 
 Info = strawberry.Info[GatewayContext, None]
@@ -16,9 +17,7 @@ async def product(info: Info, id: strawberry.ID) -> ProductRecord | None:
 
 
 async def products(info: Info, ids: list[strawberry.ID]) -> list[ProductRecord | None]:
-    maximum = info.context.max_page_size
-    if len(ids) > maximum:
-        raise BadUserInput(f"ids may name at most {maximum} products (got {len(ids)})")
+    at_most("ids", len(ids), info.context.max_page_size, "products")
     return await info.context.loaders.product.load_many([canonical_id(i) for i in ids])
 
 

@@ -13,9 +13,10 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
+from schema.argument_bounds import argument_bounds_rule
 from schema.directives import Authenticated, Policy, RequiresRoles, RequiresScopes
 from schema.error_codes import code_error
 from schema.extensions import (
@@ -82,7 +83,13 @@ def build_schema(
     """
     settings = settings or GraphQLSettings()
     cache_size = settings.document_cache_size
-    built_in: list[Any] = [*leading_extensions, RequireOperationName]
+    # Built once: a new rule class per request would defeat the validation cache.
+    bounds = argument_bounds_rule(settings.max_page_size)
+    built_in: list[Any] = [
+        *leading_extensions,
+        RequireOperationName,
+        lambda: AddValidationRules([bounds]),
+    ]
     if cache_size:
         built_in += [
             lambda: ParserCache(maxsize=cache_size),

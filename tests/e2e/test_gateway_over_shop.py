@@ -159,12 +159,27 @@ def test_unknown_id_is_null_without_error(gateway: GatewayProcess) -> None:
 def test_out_of_range_limit_is_refused_before_any_backend_call(
     gateway: GatewayProcess, shop: ShopProcess
 ) -> None:
+    """Written in the query: a validation error (400 with the new media type, no data).
+    Passed as a variable (known only at execution): the field's error. Neither calls a service."""
+    new_media = {"accept": "application/graphql-response+json"}
     for query in ("{ users(limit: 1000) { id } }", "{ users(limit: 0) { id } }"):
-        body = gateway.query(query).json()
+        response = httpx.post(gateway.graphql_url, json={"query": query}, headers=new_media)
+        body = response.json()
+        assert response.status_code == 400 and "data" not in body
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
         assert "limit must be between 1 and 100" in body["errors"][0]["message"]
     body = gateway.query("{ users(offset: -1) { id } }").json()
-    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert body["errors"][0]["message"] == "offset must not be negative (got -1)"
+    ids = ", ".join(str(i) for i in range(1, 102))
+    body = gateway.query(f"{{ products(ids: [{ids}]) {{ id }} }}").json()
+    assert body["errors"][0]["message"] == "ids may name at most 100 products (got 101)"
+
+    by_variable = gateway.query("query($n: Int) { users(limit: $n) { id } }", {"n": 1000}).json()
+    assert by_variable["data"] is None
+    [error] = by_variable["errors"]
+    assert error["path"] == ["users"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"] == "limit must be between 1 and 100 (got 1000)"
     assert shop.total_requests() == 0
 
 
