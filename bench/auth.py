@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from auth import generate_key, hash_key
 from auth.api_keys import key_id
+from bench.common import bench_settings
 from gateway import create_app
-from settings import Settings
 
 SECRET = "bench-hs256-secret-of-at-least-32-bytes!"
 RSA = RSAKey.generate_key(2048, parameters={"kid": "bench"})
@@ -53,18 +53,14 @@ async def _measure(client: httpx.AsyncClient, headers: dict[str, str], n: int) -
 
 async def main(requests: int, rounds: int) -> None:
     key = generate_key()
-    settings = Settings.model_validate(
-        {
-            "graphql": {"graphiql": False},
-            "auth": {
-                "keys_db": "/nonexistent/keys.db",
-                "api_keys": [{"id": key_id(key), "hash": hash_key(key), "client": "bench"}],
-                "jwt": {
-                    "hs256_secret": SECRET,
-                    "jwks_url": "http://jwks.bench/keys",
-                    "issuer": "bench",
-                    "audience": "switchyard",
-                },
+    settings = bench_settings(
+        auth={
+            "api_keys": [{"id": key_id(key), "hash": hash_key(key), "client": "bench"}],
+            "jwt": {
+                "hs256_secret": SECRET,
+                "jwks_url": "http://jwks.bench/keys",
+                "issuer": "bench",
+                "audience": "switchyard",
             },
         }
     )

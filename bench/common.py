@@ -19,11 +19,40 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
+from settings import Settings
+
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("users", "orders", "products", "reviews")
+
+
+def bench_settings(**sections: Any) -> Settings:
+    """Settings for a benchmark's in-process app: GraphiQL off, the access log off (its
+    lines would flood the output), usage and keys in a temp dir (never the checkout's),
+    and limits off unless the benchmark is about them (a load test is one client far
+    over any demo plan). ``sections`` are merged over these, key by key."""
+    tmp = Path(tempfile.mkdtemp(prefix="switchyard-bench-"))
+    base: dict[str, Any] = {
+        "graphql": {"graphiql": False},
+        "limits": {"enabled": False},
+        "metering": {"usage_db": str(tmp / "usage.db")},
+        "auth": {"keys_db": str(tmp / "keys.db")},
+        "observability": {"logging": {"access_log": False}},
+    }
+    return Settings.model_validate(_merge(base, sections))
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def free_port() -> int:

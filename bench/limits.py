@@ -38,11 +38,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import bench_settings
 from gateway import create_app
-from settings import LimitsSettings, PlanSettings, Settings
+from settings import LimitsSettings, PlanSettings
 from settings.limits import FieldLimit, RateRule
 
-QUERY = '{ user(id: 1) { name email } products(ids: ["1", "2"]) { name } }'
+QUERY = '{ user(id: 1) { name } products(ids: ["1", "2"]) { name } }'
 BIG = 10**9
 
 
@@ -72,7 +73,7 @@ def limits(store: str | None) -> LimitsSettings:
 
 @asynccontextmanager
 async def client(store: str | None) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings.model_validate({"graphql": {"graphiql": False}, "limits": limits(store)})
+    settings = bench_settings(limits=limits(store).model_dump(mode="json"))
     app = create_app(settings, transport=backend())
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)

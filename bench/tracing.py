@@ -28,10 +28,10 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import bench_settings
 from examples.shop.registry import SERVICES
 from examples.shop.registry import create_app as create_service
 from gateway import create_app
-from settings import Settings
 
 QUERY = (
     "query Bench($limit: Int!) { users(limit: $limit) { id name orders { id total items { "
@@ -57,12 +57,9 @@ class ShopTransport(httpx.AsyncBaseTransport):
 
 @asynccontextmanager
 async def gateway(mode: dict[str, str]) -> AsyncIterator[tuple[httpx.AsyncClient, object]]:
-    settings = Settings.model_validate(
-        {
-            "graphql": {"graphiql": False},
-            "services": {name: {"base_url": f"http://{name}"} for name in SERVICES},
-            "observability": {"tracing": mode, "logging": {"access_log": False}},
-        }
+    settings = bench_settings(
+        services={name: {"base_url": f"http://{name}"} for name in SERVICES},
+        observability={"tracing": mode},
     )
     app = create_app(settings, transport=ShopTransport())
     async with AsyncExitStack() as stack:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from settings.model import DEMO_SERVICES, Settings
 
@@ -55,17 +55,42 @@ def load_settings(path: Path | None, environ: Mapping[str, str] | None = None) -
 
 
 def _apply_environment(raw: dict[str, Any], environ: Mapping[str, str]) -> None:
+    defaults = Settings()
     for name, value in environ.items():
         if not name.startswith(ENV_PREFIX) or name == f"{ENV_PREFIX}CONFIG":
             continue
         keys = [part.lower() for part in name[len(ENV_PREFIX) :].split("__")]
         target = raw
-        for key in keys[:-1]:
-            nested = target.setdefault(key, {})
+        for depth, key in enumerate(keys[:-1]):
+            if key not in target:
+                target[key] = _seed(defaults, keys[: depth + 1])
+            nested = target[key]
             if not isinstance(nested, dict):
                 raise ConfigError(f"{name}: {key} is not a section")
             target = nested
         target[keys[-1]] = _parse_env_value(value)
+
+
+def _seed(defaults: Settings, path: list[str]) -> dict[str, Any]:
+    """What an override starts from where the file is silent: a mapping's default entries
+    (``SWITCHYARD_LIMITS__PLANS__FREE__COST_BUDGET`` changes one value of the ``free``
+    plan and keeps the other plans), or an empty section that the model fills in."""
+    value: Any = defaults
+    for key in path:
+        if isinstance(value, BaseModel):
+            value = getattr(value, key, None)
+        elif isinstance(value, dict):
+            value = value.get(key)
+        else:
+            return {}
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_unset=True)
+    if isinstance(value, dict) and path[-1] != "services":
+        return {
+            k: v.model_dump(mode="json") if isinstance(v, BaseModel) else v
+            for k, v in value.items()
+        }
+    return {}
 
 
 def _parse_env_value(value: str) -> Any:

@@ -72,3 +72,19 @@ def test_bad_value_and_bad_toml_are_explained(tmp_path: Path) -> None:
         load_settings(config, {})
     with pytest.raises(ConfigError, match="must start with http"):
         load_settings(None, {"SWITCHYARD_SERVICES__USERS__BASE_URL": "ftp://x"})
+
+
+def test_an_override_inside_a_default_mapping_keeps_its_other_entries() -> None:
+    settings = load_settings(
+        None,
+        {
+            "SWITCHYARD_LIMITS__PLANS__FREE__COST_BUDGET": "5",
+            "SWITCHYARD_LIMITS__PLANS__GOLD__MONTHLY_QUOTA_POINTS": "7",
+        },
+    )
+    plans = settings.limits.plans
+    assert set(plans) == {"free", "pro", "enterprise", "gold"}
+    assert plans["free"].cost_budget == 5
+    assert plans["free"].monthly_quota_points == 10_000_000  # the rest of `free` kept
+    assert plans["pro"] == load_settings(None, {}).limits.plans["pro"]
+    assert plans["gold"].monthly_quota_points == 7
