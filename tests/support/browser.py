@@ -35,6 +35,8 @@ from playwright.async_api import (
     async_playwright,
 )
 
+from tests.support.prerequisites import missing
+
 __all__ = ["CHROMIUM_ARGS", "LOOPBACK_HOSTS", "BrowserSession", "browser_session", "chromium_path"]
 
 CHROMIUM_ARGS = [
@@ -57,13 +59,10 @@ def chromium_path() -> Path:
     path = Path(configured) if os.sep in configured else Path(shutil.which(configured) or "")
     if path.is_file() and os.access(path, os.X_OK):
         return path
-    message = (
+    missing(
         f"Chromium not found at {configured!r}: install it with `apt-get install -y chromium` "
         "or point CHROMIUM_PATH at a Chromium binary"
     )
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @dataclass

@@ -13,7 +13,6 @@ this test). A missing ``redis-server`` fails the test when ``CI=true``, skips ot
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import socket
@@ -25,6 +24,7 @@ from types import TracebackType
 
 import pytest
 
+from tests.support.prerequisites import missing
 from tests.support.processes import free_port, stop_process, wait_for
 
 __all__ = ["RedisServer", "redis_binary", "redis_server", "redis_url"]
@@ -36,10 +36,7 @@ def redis_binary() -> str:
     """The redis-server path, or fail (CI) / skip (elsewhere) the calling test."""
     binary = shutil.which("redis-server")
     if binary is None:
-        message = "redis-server is not installed"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("redis-server is not installed: apt-get install -y redis-server")
     return binary
 
 
