@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from stores import Hit, RateLimitResult, window_bounds
+from stores.base import Hit, RateLimitResult, window_bounds
 
 __all__ = ["MemoryCounterStore"]
 

@@ -26,7 +26,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from stores import Hit, RateLimitResult, StoreUnavailable
+from stores.base import Hit, RateLimitResult, StoreUnavailable
 
 __all__ = ["RedisCounterStore"]
 
