@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 ASSETS := assets/node_modules/.package-lock.json
 
-.PHONY: run test check lint types unit e2e install assets system-deps bench clean
+.PHONY: run test check lint types unit e2e install assets system-deps apt bench clean
 
 run: install ## set up and start the demo shop + gateway (GraphiQL on :8000)
 	$(BIN)/switchyard demo
@@ -40,6 +40,7 @@ bench: install system-deps ## every benchmark in bench/ (bounded; about ten minu
 install: $(STAMP) $(ASSETS)
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import ensurepip' 2>/dev/null || $(MAKE) --no-print-directory apt PACKAGES=python3-venv
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
@@ -50,19 +51,24 @@ $(STAMP): pyproject.toml | $(BIN)/python
 assets: $(ASSETS)
 
 $(ASSETS): assets/package.json assets/package-lock.json
-	@command -v npm >/dev/null || { echo "npm is missing: apt-get install -y nodejs npm"; exit 1; }
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory apt PACKAGES="nodejs npm"
 	npm ci --prefix assets --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Installs Debian packages when run as root; otherwise says which command to run.
+apt:
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PACKAGES); \
+	else echo "missing system packages: run  sudo apt-get install -y $(PACKAGES)"; exit 1; fi
+
 # Chromium (browser tests) and redis-server (shared-store tests) come from Debian.
+# Outside CI, a developer without root may go on: those tests then skip, saying why.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	  else echo "missing system packages:$$missing -- run: sudo apt-get install -y$$missing"; \
-	       if [ "$$CI" = true ]; then exit 1; fi; fi; \
+	  $(MAKE) --no-print-directory apt PACKAGES="$$missing" || [ "$$CI" != true ]; \
 	fi
 
 clean:
