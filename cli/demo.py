@@ -36,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def handle(args: argparse.Namespace, settings: Settings) -> int:
+    settings = _readable_logs(settings)
     with tempfile.TemporaryDirectory(prefix="switchyard-demo-") as tmp:
         ready_file = Path(tmp) / "shop.json"
         shop = _start_shop(settings, ready_file, args.latency_ms)
@@ -54,6 +55,18 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
             except subprocess.TimeoutExpired:
                 shop.kill()
     return 0
+
+
+def _readable_logs(settings: Settings) -> Settings:
+    """The demo is for people at a terminal: one text line per request instead of JSON,
+    unless the configuration chose a format."""
+    logging_settings = settings.observability.logging
+    if "format" in logging_settings.model_fields_set:
+        return settings
+    observability = settings.observability.model_copy(
+        update={"logging": logging_settings.model_copy(update={"format": "text"})}
+    )
+    return settings.model_copy(update={"observability": observability})
 
 
 def _start_shop(settings: Settings, ready_file: Path, latency_ms: float) -> subprocess.Popen[bytes]:
