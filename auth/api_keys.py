@@ -39,11 +39,14 @@ class ApiKeyRecord:
     plan: str = "free"
     created: str | None = None
     revoked: bool = False
+    #: Who the key acts for (e.g. a user id, which policies such as "owner" compare);
+    #: without one, the key is its own subject (``key:<id>``).
+    subject: str | None = None
 
     def principal(self) -> Principal:
         return Principal(
             client_id=self.client,
-            subject=f"key:{self.id}",
+            subject=self.subject or f"key:{self.id}",
             roles=frozenset(self.roles),
             scopes=frozenset(self.scopes),
             plan=self.plan,

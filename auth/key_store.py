@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS api_keys (
     scopes TEXT NOT NULL DEFAULT '',
     plan TEXT NOT NULL DEFAULT 'free',
     created TEXT,
-    revoked INTEGER NOT NULL DEFAULT 0
+    revoked INTEGER NOT NULL DEFAULT 0,
+    subject TEXT
 )
 """
 
@@ -55,6 +56,7 @@ class KeyStore:
                 plan=entry.plan,
                 created=entry.created,
                 revoked=entry.revoked,
+                subject=entry.subject,
             )
             for entry in settings.api_keys
         }
@@ -82,6 +84,7 @@ class KeyStore:
         roles: tuple[str, ...] = (),
         scopes: tuple[str, ...] = (),
         plan: str = "free",
+        subject: str | None = None,
     ) -> tuple[str, ApiKeyRecord]:
         """A new key and its stored record; the key itself is returned once, never stored."""
         key = generate_key()
@@ -95,12 +98,23 @@ class KeyStore:
             scopes=scopes,
             plan=plan,
             created=datetime.now(UTC).isoformat(timespec="seconds"),
+            subject=subject,
         )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.execute(
-                "INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
-                (id, record.hash, client, " ".join(roles), " ".join(scopes), plan, record.created),
+                "INSERT INTO api_keys (id, hash, client, roles, scopes, plan, created, subject)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    id,
+                    record.hash,
+                    client,
+                    " ".join(roles),
+                    " ".join(scopes),
+                    plan,
+                    record.created,
+                    subject,
+                ),
             )
         return key, record
 
@@ -120,6 +134,9 @@ class KeyStore:
         try:
             with db:  # commits on success
                 db.execute(_SCHEMA)
+                columns = {row["name"] for row in db.execute("PRAGMA table_info(api_keys)")}
+                if "subject" not in columns:  # a key file from before keys had subjects
+                    db.execute("ALTER TABLE api_keys ADD COLUMN subject TEXT")
                 yield db
         finally:
             db.close()
@@ -135,4 +152,5 @@ def _record(row: sqlite3.Row) -> ApiKeyRecord:
         plan=row["plan"],
         created=row["created"],
         revoked=bool(row["revoked"]),
+        subject=row["subject"],
     )

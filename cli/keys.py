@@ -31,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     create.add_argument("--roles", default="", help="comma-separated roles, e.g. admin,reader")
     create.add_argument("--scopes", default="", help="comma-separated scopes")
     create.add_argument("--plan", default="free", help="plan name (limits and quotas)")
+    create.add_argument("--subject", default=None, help="who the key acts for, e.g. a user id")
     actions.add_parser("list", help="list keys (ids and owners, never the keys)")
     revoke = actions.add_parser("revoke", help="revoke a key by id")
     revoke.add_argument("id", help="the key id shown by create/list")
@@ -47,6 +48,7 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
             roles=_split(args.roles),
             scopes=_split(args.scopes),
             plan=args.plan,
+            subject=args.subject,
         )
         print(f"{key}\n\nid {record.id}, client {record.client}, stored in {store.path}")
         print("This key is shown once; keep it now.", file=sys.stderr)

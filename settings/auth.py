@@ -50,6 +50,8 @@ class ApiKeyEntry(_Strict):
     created: str | None = None
     #: A revoked key is refused like an unknown one.
     revoked: bool = False
+    #: Who the key acts for, e.g. a user id (the demo's owner rule compares it).
+    subject: str | None = None
 
 
 class ClaimMapping(_Strict):

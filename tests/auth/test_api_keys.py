@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,29 @@ async def test_store_create_find_revoke(tmp_path: Path) -> None:
     assert store.revoke(record.id) and not store.revoke("000000000000")
     with pytest.raises(Unauthenticated):
         await authenticator.authenticate(authorization=f"Bearer {key}", api_key=None, client_ip="x")
+
+
+async def test_a_key_can_act_for_a_subject_and_old_key_files_still_open(tmp_path: Path) -> None:
+    path = tmp_path / "keys.db"
+    old = sqlite3.connect(path)  # the layout before keys had subjects
+    old.execute(
+        "CREATE TABLE api_keys (id TEXT PRIMARY KEY, hash TEXT NOT NULL, client TEXT NOT NULL,"
+        " roles TEXT NOT NULL DEFAULT '', scopes TEXT NOT NULL DEFAULT '',"
+        " plan TEXT NOT NULL DEFAULT 'free', created TEXT, revoked INTEGER NOT NULL DEFAULT 0)"
+    )
+    legacy = generate_key()
+    old.execute(
+        "INSERT INTO api_keys VALUES (?, ?, 'old', '', '', 'free', NULL, 0)",
+        (api_keys.key_id(legacy), hash_key(legacy)),
+    )
+    old.commit()
+    old.close()
+    settings = AuthSettings(keys_db=path)
+    store = KeyStore(settings)
+    key, record = store.create(client="acme-app", subject="42")
+    assert store.find(record.id) == record and record.subject == "42"
+    authenticator = Authenticator(settings)
+    principal = await authenticator.authenticate(authorization=None, api_key=key, client_ip="x")
+    assert principal.subject == "42"
+    before = await authenticator.authenticate(authorization=None, api_key=legacy, client_ip="x")
+    assert before.client_id == "old" and before.subject == f"key:{api_keys.key_id(legacy)}"

@@ -19,7 +19,7 @@ from tests.support.shop import ShopProcess
 from tests.support.uvicorn_thread import serve
 
 SECRET = "another-hs256-shared-secret-32-bytes-long"
-ADMIN_KEY, READER_KEY = generate_key(), generate_key()
+ADMIN_KEY, READER_KEY, USER2_KEY = generate_key(), generate_key(), generate_key()
 
 
 def _entry(key: str, client: str, roles: list[str]) -> dict[str, Any]:
@@ -36,6 +36,7 @@ def url(shop: ShopProcess) -> Iterator[str]:
                 "api_keys": [
                     _entry(ADMIN_KEY, "ops", ["admin"]),
                     _entry(READER_KEY, "acme", ["reader"]),
+                    {**_entry(USER2_KEY, "acme-app", ["reader"]), "subject": "2"},
                 ],
                 "jwt": {"hs256_secret": SECRET},
             },
@@ -75,6 +76,15 @@ def test_owner_rule_user_sees_own_email_only(url: str, shop: ShopProcess) -> Non
     headers = {"Authorization": f"Bearer {token('1')}"}
     body = post(url, "{ me: user(id: 1) { email } other: user(id: 3) { email } }", headers)
     assert body["data"]["me"]["email"] == real_email(shop, 1)
+    assert body["data"]["other"]["email"] is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+
+
+def test_an_api_key_acting_for_a_user_owns_that_users_record(url: str, shop: ShopProcess) -> None:
+    query = "{ me: user(id: 2) { email } other: user(id: 3) { email } }"
+    body = post(url, query, {"X-API-Key": USER2_KEY})
+    assert shop.stats("users")["requests"] == 1  # both users in one batch; no extra call
+    assert body["data"]["me"]["email"] == real_email(shop, 2)
     assert body["data"]["other"]["email"] is None
     assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
 
