@@ -12,6 +12,7 @@ Usage::
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from html import escape
@@ -30,6 +31,7 @@ from admin.session import COOKIE, SessionSigner, check_key, request_admin
 from observability import Observability
 from observability.stats import RecentError
 from settings.observability import DashboardSettings
+from stores import CounterStore, StoreUnavailable
 
 __all__ = ["dashboard_routes"]
 
@@ -66,6 +68,8 @@ class Dashboard:
         return _html(self._render(obs, health, admin), 200)
 
     async def login(self, request: Request) -> Response:
+        if refused := await self._attempts_left(request):
+            return refused
         # A one-field urlencoded form: parsed here rather than pulling in python-multipart.
         body = await request.body()
         if len(body) > 4096:
@@ -88,6 +92,27 @@ class Dashboard:
             samesite="strict",
             secure=request.url.scheme == "https",
         )
+        return response
+
+    async def _attempts_left(self, request: Request) -> Response | None:
+        """None while this address may try again; else the 429 page. Every attempt counts
+        (a right key too), so guessing a weak ``admin_key`` stays slow."""
+        store: CounterStore | None = getattr(request.app.state, "counter_store", None)
+        if store is None:
+            return None
+        address = request.client.host if request.client else "unknown"
+        settings = self.settings
+        try:
+            result = await store.hit(
+                f"admin-login:{address}", 1, settings.login_attempts, settings.login_window_seconds
+            )
+        except StoreUnavailable:  # fail-closed store is down: refuse rather than allow
+            result = None
+        if result is not None and result.allowed:
+            return None
+        retry = max(1, math.ceil(result.retry_after)) if result is not None else 60
+        response = self._login(status=429, message=f"Too many attempts: try again in {retry} s.")
+        response.headers["Retry-After"] = str(retry)
         return response
 
     async def logout(self, request: Request) -> Response:

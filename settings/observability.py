@@ -80,6 +80,10 @@ class DashboardSettings(StrictModel):
     session_seconds: int = Field(default=8 * 3600, ge=60)
     #: Seconds a backend health probe result is reused.
     health_cache_seconds: float = Field(default=10.0, ge=0)
+    #: Sign-in attempts allowed per client address per ``login_window_seconds`` (counted
+    #: in the shared counter store, so the bound holds across workers and hosts).
+    login_attempts: int = Field(default=10, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
 
 
 class ObservabilitySettings(StrictModel):

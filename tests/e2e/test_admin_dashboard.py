@@ -130,3 +130,29 @@ async def test_dashboard_login_charts_and_refusal(
 
         await page.click("text=Sign out")
         await expect(page.locator("#key")).to_be_visible(timeout=TIMEOUT_MS)
+
+
+async def test_sign_in_attempts_are_limited_per_address(shop: ShopProcess) -> None:
+    """Every attempt counts, a right key included: a weak dashboard key can't be guessed."""
+    settings = Settings.model_validate(
+        shop_settings(
+            shop.urls,
+            graphql={"graphiql": False},
+            observability={"dashboard": {"login_attempts": 3, "login_window_seconds": 60}},
+            auth={"api_keys": [_entry(ADMIN_KEY, "ops", "admin")]},
+        )
+    )
+    with serve_app(create_app(settings)) as base:
+        async with httpx.AsyncClient(base_url=base) as client:
+            wrong = [
+                (await client.post("/admin/login", data={"key": f"guess-{i}"})).status_code
+                for i in range(3)
+            ]
+            refused = await client.post("/admin/login", data={"key": ADMIN_KEY})
+            by_header = await client.get("/admin", headers={"X-API-Key": ADMIN_KEY})
+    assert wrong == [401, 401, 401]
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert "Too many attempts" in refused.text
+    assert "switchyard_admin" not in refused.headers.get("set-cookie", "")
+    assert by_header.status_code == 200  # an API key in a header is not a sign-in attempt
