@@ -71,10 +71,18 @@ def _wait(
         time.sleep(0.05)
 
 
+def _exit_on_sigterm() -> None:
+    """A SIGTERM to a benchmark runs its ``finally`` blocks (which stop the shop and the
+    gateways it started) instead of leaving those processes behind."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 class Shop:
     """The demo shop in its own process (request logging off)."""
 
     def __init__(self, latency_ms: float = 0) -> None:
+        _exit_on_sigterm()
         self.tmp = Path(tempfile.mkdtemp(prefix="switchyard-bench-"))
         ready = self.tmp / "ready.json"
         command = [sys.executable, "-m", "examples.shop", "--ready-file", str(ready)]
