@@ -71,10 +71,11 @@ class GraphQLView(GraphQL[GatewayContext, None]):
             await send({"type": "websocket.close", "code": 1008})
             return
         request = Request(scope, receive)
-        # A refused request is answered in the media type the client asked for (the
-        # spec wants Content-Type to match Accept); 406 and unusable Accept headers
-        # fall back to application/json.
-        media_type = negotiate(request.headers.get("accept")) or JSON
+        # Negotiated once per request; ``run`` reads it. A refused request is answered
+        # in the media type the client asked for (the spec wants Content-Type to match
+        # Accept); 406 and unusable Accept headers fall back to application/json.
+        request.state.media_type = negotiate(request.headers.get("accept"))
+        media_type = request.state.media_type or JSON
         try:
             response = await self.run(request)
         except HTTPException as exc:
@@ -90,7 +91,9 @@ class GraphQLView(GraphQL[GatewayContext, None]):
         await response(scope, receive, send)
 
     async def run(self, request: Request, context: Any = None, root_value: Any = None) -> Response:  # type: ignore[override]
-        request.state.media_type = negotiate(request.headers.get("accept"))
+        ide = self.should_render_graphql_ide(self.request_adapter_class(request))
+        if request.state.media_type is None and not ide:
+            raise NotAcceptable(f"Accept must allow {GRAPHQL_RESPONSE_JSON} or {JSON}")
         response: Response = await super().run(request)
         media_type = request.state.media_type
         if media_type is None:  # the IDE page
@@ -140,8 +143,6 @@ class GraphQLView(GraphQL[GatewayContext, None]):
         return orjson.dumps(data)
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
-        if negotiate(request.headers.get("accept")) is None:
-            raise NotAcceptable(f"Accept must allow {GRAPHQL_RESPONSE_JSON} or {JSON}")
         if request.method == "GET":
             data: object = self._parse_query_params(request.query_params)
         else:
