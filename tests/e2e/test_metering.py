@@ -56,15 +56,21 @@ def _line(report: dict[str, object], client: str) -> dict[str, object]:
     return line
 
 
-def test_export_counts_requests_fields_and_amount_due(shop: ShopProcess, tmp_path: Path) -> None:
-    key, table = api_key_entry("acme", plan="metered")
-    config = write_config(
+def metering_config(tmp_path: Path, shop: ShopProcess, *key_tables: str, **options: Any) -> Path:
+    """This module's configuration: the shop, these keys, ``PLANS``, usage in ``tmp_path``."""
+    options.setdefault("usage_db", tmp_path / "usage.db")
+    return write_config(
         tmp_path / "switchyard.toml",
         services=shop.urls,
-        key_tables=[table],
+        key_tables=list(key_tables),
         plans=PLANS,
-        usage_db=tmp_path / "usage.db",
+        **options,
     )
+
+
+def test_export_counts_requests_fields_and_amount_due(shop: ShopProcess, tmp_path: Path) -> None:
+    key, table = api_key_entry("acme", plan="metered")
+    config = metering_config(tmp_path, shop, table)
     with serve(create_app(load_settings(config, environ={}))) as url:
         for _ in range(7):
             response = httpx.post(f"{url}/graphql", json=GET_USER, headers={"X-API-Key": key})
@@ -93,13 +99,7 @@ def test_export_counts_requests_fields_and_amount_due(shop: ShopProcess, tmp_pat
 def test_admin_usage_needs_admin_and_matches_export(shop: ShopProcess, tmp_path: Path) -> None:
     admin_key, admin = api_key_entry("ops", plan="metered", roles=("admin",))
     user_key, user = api_key_entry("acme", plan="metered", roles=("reader",))
-    config = write_config(
-        tmp_path / "switchyard.toml",
-        services=shop.urls,
-        key_tables=[admin, user],
-        plans=PLANS,
-        usage_db=tmp_path / "usage.db",
-    )
+    config = metering_config(tmp_path, shop, admin, user)
     app = create_app(load_settings(config, environ={}))
     params = {"from": _today(), "to": _today(), "client": "acme"}
     with serve(app) as url:
@@ -135,13 +135,7 @@ def test_quota_exceeded_before_execution_without_backend_call(
     shop: ShopProcess, tmp_path: Path
 ) -> None:
     key, table = api_key_entry("small", plan="tiny")
-    config = write_config(
-        tmp_path / "switchyard.toml",
-        services=shop.urls,
-        key_tables=[table],
-        plans=PLANS,
-        usage_db=tmp_path / "usage.db",
-    )
+    config = metering_config(tmp_path, shop, table)
     with serve(create_app(load_settings(config, environ={}))) as url:
         for _ in range(3):  # quota 3 points, 1 point each
             ok = httpx.post(f"{url}/graphql", json=GET_USER, headers={"X-API-Key": key})
@@ -169,12 +163,10 @@ def test_quota_exceeded_before_execution_without_backend_call(
 
 def test_sigterm_flushes_pending_and_restart_keeps_usage(shop: ShopProcess, tmp_path: Path) -> None:
     key, table = api_key_entry("acme", plan="metered")
-    config = write_config(
-        tmp_path / "switchyard.toml",
-        services=shop.urls,
-        key_tables=[table],
-        plans=PLANS,
-        usage_db=tmp_path / "usage.db",
+    config = metering_config(
+        tmp_path,
+        shop,
+        table,
         flush_interval=3600,  # nothing flushes on its own: only shutdown can write it
     )
     for round_, count in enumerate((4, 3), start=1):
@@ -201,11 +193,10 @@ def test_two_processes_sharing_redis_meter_every_request_and_limited_field(
     """The issue's proof: 200 concurrent requests over two processes against a field
     limited to 50 per minute per client; usage counts all 200 and 50 resolutions."""
     key, table = api_key_entry("acme", plan="metered")
-    config = write_config(
-        tmp_path / "switchyard.toml",
-        services=shop.urls,
-        key_tables=[table],
-        plans=PLANS,
+    config = metering_config(
+        tmp_path,
+        shop,
+        table,
         usage_db=tmp_path / "unused.db",
         store=redis_url,
         extra='\n[limits.fields."Query.user"]\nlimit = 50\nwindow = "1m"\nper = "CLIENT"\n',
