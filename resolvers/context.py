@@ -36,13 +36,17 @@ class GatewayContext:
     response_headers: dict[str, str] = field(default_factory=dict)
     #: Backend calls made for this request (metering); connectors add to it.
     backend_calls: CallCounter = field(default_factory=CallCounter)
-    #: Static cost of the operation, computed once before execution by
-    #: ``schema.extensions.cost.OperationCost`` (quota, rate limits, metering), else None.
-    cost: int | None = None
-    #: That same walk in full (limited-field occurrences, root keys) for the rate limiter.
+    #: The operation's one cost walk, made before execution by
+    #: ``schema.extensions.cost.OperationCost``: its cost (quota, metering) and, for the
+    #: rate limiter, limited-field occurrences and root keys.
     cost_analysis: Analysis | None = None
     #: HTTP status an extension wants for the response (e.g. 429); None = the view decides.
     response_status: int | None = None
     #: Rate-limited fields of this operation: response path (no list indices) -> error.
     #: Guarded resolvers raise the error instead of calling the backend.
     limited_fields: dict[tuple[str, ...], Exception] = field(default_factory=dict)
+
+    @property
+    def cost(self) -> int | None:
+        """The operation's static cost, or None before (or without) the cost walk."""
+        return None if self.cost_analysis is None else self.cost_analysis.cost

@@ -5,9 +5,9 @@ walked once by the app's :class:`schema.cost.CostModel` (built once per schema, 
 ``build_schema``), watching the rate-limited fields on the way. The result goes on the
 request context for the extensions after it:
 
-- ``context.cost``: the static cost (the quota check, metering);
-- ``context.cost_analysis``: the whole :class:`schema.cost.Analysis` (the rate limiter,
-  which also needs the limited-field occurrences and the root keys);
+- ``context.cost_analysis``: the whole :class:`schema.cost.Analysis`; the quota check and
+  metering read its cost (``context.cost``), the rate limiter also its limited-field
+  occurrences and root keys;
 - ``record.cost``: the access log, the trace and the metrics report it.
 
 So the quota guard, the rate limiter and metering share one walk instead of three.
@@ -52,8 +52,6 @@ class OperationCost(SchemaExtension):
             analysis = self.model.analyze(
                 document, execution.operation_name, execution.variables, self.watch
             )
-            if hasattr(context, "cost"):
-                context.cost = analysis.cost
             if hasattr(context, "cost_analysis"):
                 context.cost_analysis = analysis
             record = current_request()

@@ -2,8 +2,8 @@
 
 Before execution (``on_execute``) the app's :class:`schema.rate_limits.RateLimiter`
 decides on the operation, from the one walk :class:`schema.extensions.cost.OperationCost`
-left on the context (``context.cost_analysis``; the limiter walks it itself only when that
-extension did not run): its static cost goes to ``extensions.cost`` of the response, the
+left on the context (``context.cost_analysis``, which ``build_schema`` guarantees by
+installing that extension first): its static cost goes to ``extensions.cost`` of the response, the
 plan's operation limits and cost budget are spent (over: the operation
 is refused with ``RATE_LIMITED`` and 429, nothing executes), and every rate-limited field
 is counted (over: that field resolves to null with ``RATE_LIMITED``, with no backend
@@ -54,9 +54,9 @@ class RateLimits(SchemaExtension):
             # Nothing to run, or refused before us (e.g. over quota): spend nothing.
             yield
             return
-        analysis = getattr(context, "cost_analysis", None)
-        if analysis is None:
-            analysis = self.limiter.analyze(document, execution.operation_name, execution.variables)
+        analysis = context.cost_analysis
+        if analysis is None:  # build_schema installs OperationCost first; fail closed if not
+            raise RuntimeError("RateLimits needs OperationCost to run before it")
         decision = self.decision = await self.limiter.decide(
             analysis, execution.operation_type.value, context.principal, context.client_ip
         )
