@@ -13,8 +13,8 @@ from auth import KeyStore, generate_key, hash_key
 from auth.api_keys import key_id
 from gateway import create_app
 from settings import Settings, load_settings
+from tests.support.live_app import serve_app
 from tests.support.shop import ShopProcess
-from tests.support.uvicorn_thread import serve
 
 QUERY = {"query": "{ user(id: 1) { id name } }"}
 
@@ -48,7 +48,7 @@ def _settings(shop: ShopProcess, tmp_path: Path, **auth: object) -> tuple[Settin
 def gateway(shop: ShopProcess, tmp_path: Path) -> Iterator[tuple[str, str, Settings]]:
     settings, key = _settings(shop, tmp_path)
     app = create_app(settings)
-    with serve(app) as url:
+    with serve_app(app) as url:
         yield url, key, settings
 
 
@@ -104,7 +104,7 @@ def test_revoked_stored_key_is_refused(shop: ShopProcess, tmp_path: Path) -> Non
     settings, _ = _settings(shop, tmp_path)
     store = KeyStore(settings.auth)
     key, record = store.create(client="beta", roles=("reader",), plan="free")
-    with serve(create_app(settings)) as url:
+    with serve_app(create_app(settings)) as url:
         ok = httpx.post(f"{url}/graphql", json=QUERY, headers={"X-API-Key": key})
         assert ok.status_code == 200 and ok.json()["data"]["user"]["name"]
         assert store.revoke(record.id)
@@ -115,7 +115,7 @@ def test_revoked_stored_key_is_refused(shop: ShopProcess, tmp_path: Path) -> Non
 
 def test_required_auth_refuses_anonymous_before_parsing(shop: ShopProcess, tmp_path: Path) -> None:
     settings, key = _settings(shop, tmp_path, required=True)
-    with serve(create_app(settings)) as url:
+    with serve_app(create_app(settings)) as url:
         # Not even valid JSON: refused for the missing credential, not the body.
         anonymous = httpx.post(
             f"{url}/graphql", content=b"{not json", headers={"Content-Type": "application/json"}

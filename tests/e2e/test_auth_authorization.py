@@ -15,8 +15,8 @@ from auth import generate_key, hash_key
 from auth.api_keys import key_id
 from gateway import create_app
 from settings import Settings
+from tests.support.live_app import serve_app
 from tests.support.shop import ShopProcess
-from tests.support.uvicorn_thread import serve
 
 SECRET = "another-hs256-shared-secret-32-bytes-long"
 ADMIN_KEY, READER_KEY, USER2_KEY = generate_key(), generate_key(), generate_key()
@@ -42,7 +42,7 @@ def url(shop: ShopProcess) -> Iterator[str]:
             },
         }
     )
-    with serve(create_app(settings)) as base:
+    with serve_app(create_app(settings)) as base:
         yield base
 
 

@@ -13,9 +13,9 @@ import httpx
 
 from gateway import create_app
 from settings import Settings
+from tests.support.live_app import serve_app
 from tests.support.processes import REPO_ROOT, free_ports, project_env, stop_process
 from tests.support.shop import ShopProcess
-from tests.support.uvicorn_thread import serve
 
 KEY = re.compile(r"sy_[0-9a-f]{12}_[A-Za-z0-9_-]{43}")
 
@@ -59,7 +59,7 @@ def test_keys_create_list_revoke(shop: ShopProcess, tmp_path: Path) -> None:
         }
     )
     query = {"query": "{ user(id: 1) { id } }"}
-    with serve(create_app(settings)) as url:
+    with serve_app(create_app(settings)) as url:
         assert (
             httpx.post(f"{url}/graphql", json=query, headers={"X-API-Key": key}).status_code == 200
         )

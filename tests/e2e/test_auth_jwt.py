@@ -26,9 +26,9 @@ from joserfc.jwk import ECKey, Key, OctKey, OKPKey, RSAKey
 from gateway import create_app
 from settings import Settings
 from tests.support.jwks_server import JwksServer
+from tests.support.live_app import serve_app
 from tests.support.processes import free_port
 from tests.support.shop import ShopProcess
-from tests.support.uvicorn_thread import serve
 
 ISSUER = "https://issuer.test"
 AUDIENCE = "switchyard"
@@ -84,13 +84,13 @@ def _settings(shop: ShopProcess, jwks_url: str, **jwt_extra: Any) -> Settings:
 @pytest.fixture(scope="module")
 def jwks() -> Iterator[tuple[JwksServer, str]]:
     server = JwksServer([RSA, EC, OKP], slow_seconds=3.0)
-    with serve(server.app()) as url:
+    with serve_app(server.app()) as url:
         yield server, url
 
 
 @contextmanager
 def gateway(shop: ShopProcess, jwks_url: str, **jwt_extra: Any) -> Iterator[str]:
-    with serve(create_app(_settings(shop, jwks_url, **jwt_extra))) as url:
+    with serve_app(create_app(_settings(shop, jwks_url, **jwt_extra))) as url:
         yield url
 
 

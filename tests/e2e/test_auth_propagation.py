@@ -18,8 +18,8 @@ from auth.api_keys import key_id
 from connectors.credentials import verify_identity
 from gateway import create_app
 from settings import Settings
+from tests.support.live_app import serve_app
 from tests.support.shop import ShopProcess
-from tests.support.uvicorn_thread import serve
 
 KEY = generate_key()
 SIGNING = "users-service-signing-secret"
@@ -36,7 +36,7 @@ def recorder() -> Iterator[tuple[str, list[dict[str, str]]]]:
         uid = int(request.path_params["id"])
         return JSONResponse({"id": uid, "name": f"user {uid}", "email": "u@x.test"})
 
-    with serve(Starlette(routes=[Route("/users/{id}", user)])) as url:
+    with serve_app(Starlette(routes=[Route("/users/{id}", user)])) as url:
         yield url, seen
 
 
@@ -57,7 +57,7 @@ def _ask(
 ) -> dict[str, str]:
     url, seen = recorder
     seen.clear()
-    with serve(create_app(_gateway(shop, url, credentials))) as gateway:
+    with serve_app(create_app(_gateway(shop, url, credentials))) as gateway:
         response = httpx.post(f"{gateway}/graphql", json=QUERY, headers=headers)
     assert response.status_code == 200 and response.json()["data"]["user"]["id"] == "1"
     [received] = seen

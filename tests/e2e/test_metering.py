@@ -19,9 +19,9 @@ from gateway import create_app
 from settings import load_settings
 from tests.support.config_files import api_key_entry, write_config
 from tests.support.gateway import GatewayProcess
+from tests.support.live_app import serve_app
 from tests.support.processes import REPO_ROOT
 from tests.support.shop import ShopProcess
-from tests.support.uvicorn_thread import serve
 
 GET_USER = {"query": "query GetUser { user(id: 1) { id name } }", "operationName": "GetUser"}
 PLANS: dict[str, dict[str, object]] = {
@@ -71,7 +71,7 @@ def metering_config(tmp_path: Path, shop: ShopProcess, *key_tables: str, **optio
 def test_export_counts_requests_fields_and_amount_due(shop: ShopProcess, tmp_path: Path) -> None:
     key, table = api_key_entry("acme", plan="metered")
     config = metering_config(tmp_path, shop, table)
-    with serve(create_app(load_settings(config, environ={}))) as url:
+    with serve_app(create_app(load_settings(config, environ={}))) as url:
         for _ in range(7):
             response = httpx.post(f"{url}/graphql", json=GET_USER, headers={"X-API-Key": key})
             assert response.json()["data"]["user"]["id"] == "1"
@@ -102,7 +102,7 @@ def test_admin_usage_needs_admin_and_matches_export(shop: ShopProcess, tmp_path:
     config = metering_config(tmp_path, shop, admin, user)
     app = create_app(load_settings(config, environ={}))
     params = {"from": _today(), "to": _today(), "client": "acme"}
-    with serve(app) as url:
+    with serve_app(app) as url:
         for _ in range(3):
             httpx.post(f"{url}/graphql", json=GET_USER, headers={"X-API-Key": user_key})
         anonymous = httpx.get(f"{url}/admin/usage", params=params)
@@ -136,7 +136,7 @@ def test_quota_exceeded_before_execution_without_backend_call(
 ) -> None:
     key, table = api_key_entry("small", plan="tiny")
     config = metering_config(tmp_path, shop, table)
-    with serve(create_app(load_settings(config, environ={}))) as url:
+    with serve_app(create_app(load_settings(config, environ={}))) as url:
         for _ in range(3):  # quota 3 points, 1 point each
             ok = httpx.post(f"{url}/graphql", json=GET_USER, headers={"X-API-Key": key})
             assert ok.json()["data"]["user"]["name"], ok.text

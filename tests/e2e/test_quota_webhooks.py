@@ -18,8 +18,8 @@ from gateway import create_app
 from notifications import SIGNATURE_HEADER, verify_signature
 from settings import load_settings
 from tests.support.config_files import api_key_entry, write_config
+from tests.support.live_app import serve_app
 from tests.support.shop import ShopProcess
-from tests.support.uvicorn_thread import serve
 
 SECRET = "test-webhook-secret-0123456789"
 GET_USER = {"query": "query GetUser { user(id: 1) { id name } }"}
@@ -55,7 +55,7 @@ def test_crossing_80_percent_sends_exactly_one_signed_webhook(
     key, table = api_key_entry("acme", plan="metered")
     admin_key, admin = api_key_entry("ops", plan="metered", roles=("admin",))
     with ExitStack() as stack:
-        hook_url = stack.enter_context(serve(receiver.app))
+        hook_url = stack.enter_context(serve_app(receiver.app))
         config = write_config(
             tmp_path / "switchyard.toml",
             services=shop.urls,
@@ -67,7 +67,9 @@ def test_crossing_80_percent_sends_exactly_one_signed_webhook(
             webhook_secret=SECRET,
         )
         settings = load_settings(config, environ={})
-        urls = [stack.enter_context(serve(create_app(settings))) for _ in range(2 if shared else 1)]
+        urls = [
+            stack.enter_context(serve_app(create_app(settings))) for _ in range(2 if shared else 1)
+        ]
         for n in range(9):  # 9 of 10 points: crosses 80 % once, never 100 %
             response = httpx.post(
                 f"{urls[n % len(urls)]}/graphql", json=GET_USER, headers={"X-API-Key": key}

@@ -3,7 +3,7 @@
 Example::
 
     jwks = JwksServer([rsa_key])
-    with serve(jwks.app()) as url:
+    with serve_app(jwks.app()) as url:
         jwks_url = f"{url}/jwks.json"      # "/slow.json" answers after ``slow_seconds``
         jwks.fetches                       # requests served so far
 """

@@ -8,7 +8,6 @@ Usage::
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,24 +25,26 @@ RunGateway = Callable[..., AbstractContextManager[tuple[Starlette, str]]]
 
 @contextmanager
 def serve_app(app: ASGIApp, *, start_timeout: float = 10.0) -> Iterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, lifespan="on", ws="none", log_level="warning", access_log=False)
+    """Start ``app`` on a free loopback port, yield its base URL, stop it (bounded waits)."""
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, lifespan="on", ws="none", log_level="warning",
+        access_log=False,
+    )  # fmt: skip
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + start_timeout
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
+            server.should_exit = True
             raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+        thread.join(timeout=start_timeout)
 
 
 def shop_settings(urls: dict[str, str], **sections: object) -> dict[str, object]:
