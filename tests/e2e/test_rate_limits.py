@@ -8,16 +8,20 @@ that no backend call is made for a limited field.
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
 
 from auth import generate_key, hash_key
 from auth.api_keys import key_id
+from gateway import create_app
 from settings import AuthSettings, LimitsSettings, PlanSettings, ServiceSettings, Settings
 from settings.limits import FieldLimit, RateRule
-from tests.support.gateway_server import serve_gateway, wait_for_fresh_window
+from tests.support.live_app import serve_app
 from tests.support.processes import free_port
+from tests.support.rate_windows import wait_for_fresh_window
 from tests.support.redis_server import RedisServer
 from tests.support.shop import ShopProcess
 
@@ -33,6 +37,14 @@ def gateway_settings(shop: ShopProcess, **limits: object) -> Settings:
             "limits": LimitsSettings.model_validate(limits),
         }
     )
+
+
+@asynccontextmanager
+async def gateway_client(settings: Settings) -> AsyncIterator[tuple[str, httpx.AsyncClient]]:
+    """The gateway on a real socket and an HTTP client for it."""
+    with serve_app(create_app(settings)) as url:
+        async with httpx.AsyncClient(timeout=10) as client:
+            yield url, client
 
 
 async def post(
@@ -57,7 +69,7 @@ async def test_limited_field_is_null_without_a_backend_call(
     )
     wait_for_fresh_window()
     query = '{ user(id: 1) { name } products(ids: ["1"]) { name } }'
-    async with serve_gateway(settings) as url, httpx.AsyncClient(timeout=10) as client:
+    async with gateway_client(settings) as (url, client):
         first = await post(client, url, query)
         second = await post(client, url, query)
         assert first.status_code == second.status_code == 200
@@ -96,7 +108,7 @@ async def test_limited_field_is_null_without_a_backend_call(
 async def test_aliases_each_count_against_the_field_limit(shop: ShopProcess) -> None:
     settings = gateway_settings(shop, fields={"Query.user": FieldLimit(limit=2, window="1m")})
     wait_for_fresh_window()
-    async with serve_gateway(settings) as url, httpx.AsyncClient(timeout=10) as client:
+    async with gateway_client(settings) as (url, client):
         response = await post(
             client, url, "{ a: user(id: 1) { id } b: user(id: 2) { id } c: user(id: 3) { id } }"
         )
@@ -121,7 +133,7 @@ async def test_create_order_directive_limits_mutations_per_client(shop: ShopProc
     )
     body = {"query": mutation, "variables": {"u": "977"}}
     wait_for_fresh_window()
-    async with serve_gateway(settings) as url, httpx.AsyncClient(timeout=10) as client:
+    async with gateway_client(settings) as (url, client):
         acme = {"X-API-Key": keys["acme"]}
         responses = [
             await client.post(f"{url}/graphql", json=body, headers=acme) for _ in range(11)
@@ -145,7 +157,7 @@ async def test_cost_budget_refuses_before_execution(shop: ShopProcess) -> None:
     )
     settings = gateway_settings(shop, plans={"free": plan})
     wait_for_fresh_window()
-    async with serve_gateway(settings) as url, httpx.AsyncClient(timeout=10) as client:
+    async with gateway_client(settings) as (url, client):
         answers = [await post(client, url, "{ users(limit: 10) { id } }") for _ in range(4)]
         cheap = await post(client, url, "{ __typename }")
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
@@ -166,7 +178,7 @@ async def test_plan_operation_limit(shop: ShopProcess) -> None:
     plan = PlanSettings(operations={"all": RateRule(limit=3, window="1m")})
     settings = gateway_settings(shop, plans={"free": plan})
     wait_for_fresh_window()
-    async with serve_gateway(settings) as url, httpx.AsyncClient(timeout=10) as client:
+    async with gateway_client(settings) as (url, client):
         statuses = [(await post(client, url, "{ __typename }")).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
 
@@ -179,7 +191,7 @@ async def test_unreachable_redis_is_bounded_and_never_a_500(
     settings = gateway_settings(
         shop, store=dead, fail_open=fail_open, store_timeout_seconds=0.2, store_retry_seconds=0
     )
-    async with serve_gateway(settings) as url, httpx.AsyncClient(timeout=10) as client:
+    async with gateway_client(settings) as (url, client):
         started = time.monotonic()
         response = await post(client, url, "{ user(id: 1) { name } }")
         elapsed = time.monotonic() - started
@@ -199,7 +211,7 @@ async def test_slow_redis_is_bounded_and_never_a_500(shop: ShopProcess, fail_ope
         settings = gateway_settings(
             shop, store=server.url, fail_open=fail_open, store_timeout_seconds=0.2
         )
-        async with serve_gateway(settings) as url, httpx.AsyncClient(timeout=10) as client:
+        async with gateway_client(settings) as (url, client):
             healthy = await post(client, url, "{ user(id: 1) { name } }")
             assert healthy.status_code == 200
             server.pause()

@@ -12,7 +12,7 @@ from collections import Counter
 import httpx
 
 from tests.support.gateway import GatewayProcess
-from tests.support.gateway_server import wait_for_fresh_window
+from tests.support.rate_windows import wait_for_fresh_window
 from tests.support.shop import ShopProcess
 
 REQUESTS = 200
