@@ -5,6 +5,7 @@ Built once per request by the HTTP view; resolvers read it, never raw headers.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,9 @@ class GatewayContext:
     #: Rate-limited fields of this operation: response path (no list indices) -> error.
     #: Guarded resolvers raise the error instead of calling the backend.
     limited_fields: dict[tuple[str, ...], Exception] = field(default_factory=dict)
+    #: Work that must not delay the answer (metering): the HTTP view runs it, in order,
+    #: once the response has been sent.
+    after_response: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     @property
     def cost(self) -> int | None:

@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -103,6 +104,8 @@ class GraphQLView(GraphQL[GatewayContext, None]):
         graphql_context: GatewayContext | None = getattr(request.state, "graphql_context", None)
         if graphql_context is not None:
             response.headers.update(graphql_context.response_headers)
+            if graphql_context.after_response:
+                response.background = BackgroundTask(_run_all, graphql_context.after_response)
             # An extension's status (429 from rate limiting) wins over the view's 400.
             status = graphql_context.response_status or status
         if status is not None:
@@ -241,3 +244,12 @@ class GraphQLView(GraphQL[GatewayContext, None]):
             if request.state.media_type == GRAPHQL_RESPONSE_JSON:
                 request.state.graphql_status = 400
         return body
+
+
+async def _run_all(tasks: list[Callable[[], Awaitable[None]]]) -> None:
+    """After the response is sent: each task in turn; one failing does not stop the rest."""
+    for task in tasks:
+        try:
+            await task()
+        except Exception:
+            logger.exception("a task after the response failed")

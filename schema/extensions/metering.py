@@ -63,16 +63,32 @@ class Metering(SchemaExtension):
         else:
             operation = ctx.operation_name or _single_operation_name(document)
         calls = getattr(context, "backend_calls", None)
-        self.meter.record(
-            client=principal.client_id,
-            plan=principal.plan,
-            operation=operation,
-            cost=(getattr(context, "cost", None) or 0) if executed else 0,
-            fields=resolved_fields(ctx.schema._schema, document, ctx.operation_name, data, errors),
-            errors=error_codes(errors),
-            backend_calls=calls.total if calls is not None else 0,
-            latency_ms=latency_ms,
-        )
+        schema, operation_name = ctx.schema._schema, ctx.operation_name
+        cost = (getattr(context, "cost", None) or 0) if executed else 0
+
+        def record() -> None:
+            self.meter.record(
+                client=principal.client_id,
+                plan=principal.plan,
+                operation=operation,
+                cost=cost,
+                fields=resolved_fields(schema, document, operation_name, data, errors),
+                errors=error_codes(errors),
+                backend_calls=calls.total if calls is not None else 0,
+                latency_ms=latency_ms,
+            )
+
+        after_response = getattr(context, "after_response", None)
+        if after_response is None:  # no HTTP view around this execution: record now
+            record()
+            return
+
+        async def after_sending() -> None:
+            # Counting resolved fields walks the whole answer: done once it is sent. An
+            # async task (not a thread) because the meter belongs to the event loop.
+            record()
+
+        after_response.append(after_sending)
 
 
 def _single_operation_name(document: object) -> str:

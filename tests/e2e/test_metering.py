@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from gateway import create_app
 from settings import load_settings
@@ -237,3 +238,29 @@ async def _concurrent(urls: list[str], key: str, *, total: int) -> list[dict[str
                 return answer
 
         return await asyncio.gather(*(one(n) for n in range(total)))
+
+
+def test_metering_happens_after_the_answer_is_sent(
+    shop: ShopProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recording (which walks the whole answer to count fields) must not delay it."""
+    key, table = api_key_entry("acme", plan="metered")
+    app = create_app(load_settings(metering_config(tmp_path, shop, table), environ={}))
+    meter = app.state.metering.meter
+    original = meter.record
+
+    def slow_record(**usage: Any) -> None:
+        time.sleep(0.8)  # far slower than any real recording
+        original(**usage)
+
+    monkeypatch.setattr(meter, "record", slow_record)
+    with serve_app(app) as url:
+        started = time.monotonic()
+        response = httpx.post(f"{url}/graphql", json=GET_USER, headers={"X-API-Key": key})
+        answered = time.monotonic() - started
+        assert response.json()["data"]["user"]["id"] == "1"
+        deadline = time.monotonic() + 5
+        while meter.stats.recorded == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert answered < 0.8
+    assert meter.stats.recorded == 1
