@@ -19,6 +19,7 @@ import logging
 import time
 from collections.abc import Iterator
 
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from metering import Meter, error_codes, resolved_fields
@@ -39,13 +40,24 @@ class Metering(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
-        yield
         try:
-            self._record((time.perf_counter() - started) * 1000)
+            yield
+        except GraphQLError as refused:
+            # A hook refused the document by raising (the parser cache on a syntax error,
+            # several operations without operationName): the answer is this error alone,
+            # and Schema.process_errors codes it only later, so code it here.
+            code_error(refused, getattr(self.execution_context.context, "request_id", "-"))
+            self._safely_record(started, [refused])
+            raise
+        self._safely_record(started, None)
+
+    def _safely_record(self, started: float, refused: list[GraphQLError] | None) -> None:
+        try:
+            self._record((time.perf_counter() - started) * 1000, refused)
         except Exception:  # metering must never break an answer
             logger.exception("could not meter an operation")
 
-    def _record(self, latency_ms: float) -> None:
+    def _record(self, latency_ms: float, refused: list[GraphQLError] | None) -> None:
         ctx = self.execution_context
         context = ctx.context
         principal = getattr(context, "principal", None)
@@ -53,9 +65,7 @@ class Metering(SchemaExtension):
             return
         result = ctx.result
         data = getattr(result, "data", None)
-        errors = list(getattr(result, "errors", None) or ctx.pre_execution_errors or ())
-        for error in errors:  # idempotent; GatewaySchema.process_errors usually did it
-            code_error(error, getattr(context, "request_id", "-"))
+        errors = refused or list(getattr(result, "errors", None) or ctx.pre_execution_errors or ())
         executed = data is not None or any(error.path for error in errors)
         document = ctx.graphql_document
         if document is None:

@@ -264,3 +264,30 @@ def test_metering_happens_after_the_answer_is_sent(
             time.sleep(0.05)
     assert answered < 0.8
     assert meter.stats.recorded == 1
+
+
+def test_documents_refused_before_execution_are_metered_with_their_codes(
+    shop: ShopProcess, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A syntax error or several unnamed operations are refused from inside a parse hook,
+    which skips the rest of the operation's hooks; they still count as requests."""
+    key, table = api_key_entry("acme", plan="metered")
+    app = create_app(load_settings(metering_config(tmp_path, shop, table), environ={}))
+    meter = app.state.metering.meter
+    recorded: list[dict[str, int]] = []
+    original = meter.record
+
+    def capture(**usage: Any) -> None:
+        recorded.append(dict(usage["errors"]))
+        original(**usage)
+
+    monkeypatch.setattr(meter, "record", capture)
+    documents = ["{ user(id: 1) { id }", "query A { __typename } query B { __typename }"]
+    with serve_app(app) as url:
+        for document in documents:
+            response = httpx.post(
+                f"{url}/graphql", json={"query": document}, headers={"X-API-Key": key}
+            )
+            assert "data" not in response.json()
+    assert recorded == [{"GRAPHQL_PARSE_FAILED": 1}, {"GRAPHQL_VALIDATION_FAILED": 1}]
+    assert shop.total_requests() == 0
