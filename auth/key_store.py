@@ -46,19 +46,9 @@ class KeyStore:
 
     def __init__(self, settings: AuthSettings) -> None:
         self.path = Path(settings.keys_db)
+        # The config entry and the stored record have the same fields (one per layer).
         self._configured = {
-            entry.id: ApiKeyRecord(
-                id=entry.id,
-                hash=entry.hash,
-                client=entry.client,
-                roles=entry.roles,
-                scopes=entry.scopes,
-                plan=entry.plan,
-                created=entry.created,
-                revoked=entry.revoked,
-                subject=entry.subject,
-            )
-            for entry in settings.api_keys
+            entry.id: ApiKeyRecord(**entry.model_dump()) for entry in settings.api_keys
         }
 
     def find(self, id: str) -> ApiKeyRecord | None:
